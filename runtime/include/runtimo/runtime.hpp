@@ -1,0 +1,150 @@
+// runtimo/runtime.hpp — the embedding API: everything a host program (the `runtimo` CLI, the
+// MCP server, the daemon, or an orchestrator of your own) needs to run capability jobs.
+//
+// A Runtime is built from a configuration, loads the capability plugins, and runs jobs through
+// the one pipeline (resolve → parse → schema → validate → journal → execute → journal). It is
+// thread-safe: run() may be called from any number of threads at once.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace runtimo {
+
+// Thrown when a Runtime cannot be built (bad config, unusable home, journal unwritable).
+class RuntimeError : public std::runtime_error {
+ public:
+  RuntimeError(const std::string &message, std::string hint = {})
+      : std::runtime_error(message), hint_(std::move(hint)) {}
+  const std::string &hint() const noexcept { return hint_; }
+
+ private:
+  std::string hint_;
+};
+
+// Where the runtime lives and what configures it. Empty fields fall back to the documented
+// defaults (see README "Home and configuration").
+struct RuntimeOptions {
+  std::filesystem::path home;         // --home; else RUNTIMO_HOME, XDG_STATE_HOME, HOME
+  std::filesystem::path config_file;  // --config; else RUNTIMO_CONFIG; else embedded default
+  std::vector<std::filesystem::path> extra_plugin_dirs;  // --plugin-dir (searched last)
+  bool use_environment = true;        // read RUNTIMO_* / XDG_* / HOME from the environment
+};
+
+struct RunOptions {
+  bool dry_run = false;
+  std::optional<std::chrono::milliseconds> timeout;  // default: config "default_deadline_ms"
+  std::string session_id;
+  std::filesystem::path working_dir;  // default: the process's cwd
+};
+
+enum class JobStatus { completed, failed, rejected, timed_out };
+std::string_view to_string(JobStatus status);
+
+struct ErrorDetail {
+  std::string path;  // JSON pointer into the arguments ("" = the whole document)
+  std::string message;
+};
+
+// A structured error: what kind, what was wrong, where, and how to fix it.
+struct JobError {
+  // usage | unknown_capability | invalid_args | denied | guard | not_found | failed |
+  // timeout | cancelled | internal | journal
+  std::string kind;
+  std::string message;
+  std::vector<ErrorDetail> details;
+  std::string hint;
+};
+
+struct JobResult {
+  std::string job_id;
+  std::string capability;
+  JobStatus status = JobStatus::failed;
+  bool success = false;
+  boost::json::value data;  // the capability's output (null when none)
+  std::string message;
+  std::optional<JobError> error;
+  std::string stage;  // for rejected jobs: resolve | parse | guard | schema | validate
+  bool dry_run = false;
+  double duration_ms = 0;
+  std::uint64_t wal_seq = 0;  // seq of the terminal journal event (0 when none was written)
+
+  // 0 success; 1 ran and failed; 2 bad usage / unknown capability / rejected arguments;
+  // 3 denied by policy or guard; 4 runtime error; 124 deadline exceeded.
+  int exit_code() const;
+  boost::json::value to_json() const;
+};
+
+struct CapabilityInfo {
+  std::string name;
+  std::string description;
+  boost::json::value schema;
+  std::vector<std::string> flags;  // read_only, destructive, idempotent, ...
+  std::uint32_t flag_bits = 0;
+  std::string plugin;
+  std::string plugin_version;
+  std::filesystem::path plugin_path;
+  boost::json::value to_json() const;
+};
+
+struct PluginInfo {
+  std::filesystem::path path;
+  bool loaded = false;
+  std::string name;
+  std::string version;
+  std::string abi;  // "1.0"
+  std::vector<std::string> capabilities;
+  std::string reason;  // why it was rejected (when !loaded)
+  boost::json::value to_json() const;
+};
+
+// The answer to describe() for a name that is not known: the closest names.
+struct UnknownCapability {
+  std::string name;
+  std::vector<std::string> suggestions;
+};
+
+class Runtime {
+ public:
+  // Loads config, opens (and recovers) the journal, loads plugins. Throws RuntimeError.
+  static std::unique_ptr<Runtime> open(const RuntimeOptions &options = {});
+  ~Runtime();
+  Runtime(const Runtime &) = delete;
+  Runtime &operator=(const Runtime &) = delete;
+
+  // Capabilities sorted by name.
+  std::vector<CapabilityInfo> list() const;
+  // Forgiving lookup (case-insensitive, '_' and '-' ignored). nullopt when unknown; then
+  // suggest() gives the closest names.
+  std::optional<CapabilityInfo> describe(std::string_view name) const;
+  std::vector<std::string> suggest(std::string_view name) const;
+  // Every plugin file seen, loaded or rejected, in load order.
+  std::vector<PluginInfo> plugins() const;
+
+  // Run one job through the pipeline. Never throws for job-level problems: they are in the
+  // result (status, error, exit_code()).
+  JobResult run(std::string_view capability, std::string_view args_json,
+                const RunOptions &options = {});
+
+  const std::filesystem::path &home() const;
+  std::filesystem::path journal_dir() const;
+  // The effective configuration (embedded default merged with the config file) as JSON.
+  const boost::json::value &config() const;
+
+  struct Impl;
+
+ private:
+  explicit Runtime(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace runtimo

@@ -1,0 +1,84 @@
+// plugin/plugin_registry.hpp — loading capability plugins and the registry of what loaded.
+//
+// Owns: finding libcap_*.so files in the plugin directories (in order), the ownership and
+// permission check, Boost.DLL loading (RTLD_NOW | RTLD_LOCAL), the ABI check before any other
+// plugin call, table checks (struct sizes, names, null pointers, flags), schema
+// meta-validation, duplicate detection, and keeping every library loaded for the life of the
+// process. Rejected plugins are recorded with a reason; nothing a plugin does at load can crash
+// the host short of a crash inside its entry function.
+#pragma once
+
+#include "schema/schema_validator.hpp"
+
+#include <runtimo/abi.h>
+
+#include <boost/json/value.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace runtimo::plugin {
+
+struct LoadedCapability {
+  std::string name;
+  std::string description;
+  std::string schema_text;
+  boost::json::value schema;
+  std::shared_ptr<const schema::CompiledSchema> compiled;
+  std::uint32_t flags = 0;
+  rt_validate_fn validate = nullptr;
+  rt_execute_fn execute = nullptr;
+  // Provenance.
+  std::string plugin_name;
+  std::string plugin_version;
+  std::filesystem::path plugin_path;
+};
+
+struct PluginRecord {
+  std::filesystem::path path;
+  bool loaded = false;
+  std::string name;
+  std::string version;
+  unsigned abi_major = 0;
+  unsigned abi_minor = 0;
+  std::vector<std::string> capabilities;
+  std::string reason;  // set when !loaded: what was wrong, naming the file
+};
+
+struct LoadOptions {
+  std::vector<std::filesystem::path> dirs;  // searched in order; missing dirs are skipped
+  // Refuse plugin files/directories writable by group or others, or owned by another user
+  // than root or the runtime's own uid.
+  bool check_permissions = true;
+};
+
+class PluginRegistry {
+ public:
+  // Loads every libcap_*.so of every dir (sorted by file name within a dir). Never throws for
+  // a bad plugin.
+  static std::unique_ptr<PluginRegistry> load(const LoadOptions &options);
+  ~PluginRegistry();
+
+  // Sorted by name.
+  std::vector<const LoadedCapability *> capabilities() const;
+  // Forgiving lookup: case-insensitive, '_' and '-' ignored.
+  const LoadedCapability *find(std::string_view name) const;
+  // Up to 3 closest names (edit distance on the normalised names).
+  std::vector<std::string> suggest(std::string_view name) const;
+  const std::vector<PluginRecord> &records() const;
+
+  struct Impl;
+
+ private:
+  explicit PluginRegistry(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// "file_read" == "FileRead" == "file-read": lower-case, '_' and '-' removed.
+std::string normalise_capability_name(std::string_view name);
+
+}  // namespace runtimo::plugin

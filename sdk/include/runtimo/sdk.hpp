@@ -1,0 +1,212 @@
+// runtimo/sdk.hpp — the optional, header-only C++20 layer over runtimo/abi.h.
+//
+// It owns three things:
+//   * `runtimo::sdk::Job`: a thin wrapper over (rt_host_api, rt_job) — context, result,
+//     journal notes, snapshot provider, path and process policy, log;
+//   * `runtimo::sdk::Error`: throw it from validate/execute to fail a job with a status, a
+//     message and a hint;
+//   * RUNTIMO_PLUGIN(name, version, Cap...): the one export macro. It emits the C tables and
+//     the entry symbol, and wraps every call in try/catch so no exception crosses the ABI
+//     (anything but sdk::Error becomes RT_INTERNAL).
+//
+// A capability is a struct with static members:
+//
+//   struct Echo {
+//     static constexpr const char *name = "Echo";
+//     static constexpr const char *description = "Return the arguments";
+//     static constexpr const char *schema = R"({"$schema":"http://json-schema.org/draft-07/schema#",
+//                                              "type":"object"})";
+//     static constexpr uint32_t flags = RT_CAP_READ_ONLY | RT_CAP_IDEMPOTENT;
+//     static rt_status validate(runtimo::sdk::Job &job, const boost::json::object &args);
+//     static rt_status execute(runtimo::sdk::Job &job, const boost::json::object &args);
+//   };
+//   RUNTIMO_PLUGIN("echo", "1.0.0", Echo)
+//
+// Link the plugin with Boost.JSON (Boost::json) and build it with -fvisibility=hidden.
+#pragma once
+
+#include <runtimo/abi.h>
+
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace runtimo::sdk {
+
+inline rt_str to_rt(std::string_view s) noexcept { return rt_str{s.data(), s.size()}; }
+inline std::string_view from_rt(rt_str s) noexcept {
+  return s.ptr == nullptr ? std::string_view{} : std::string_view{s.ptr, s.len};
+}
+
+// Throw from validate/execute to fail the job with this status, message and hint.
+class Error : public std::exception {
+ public:
+  Error(rt_status status, std::string message, std::string hint = {})
+      : status_(status), message_(std::move(message)), hint_(std::move(hint)) {}
+  rt_status status() const noexcept { return status_; }
+  const std::string &message() const noexcept { return message_; }
+  const std::string &hint() const noexcept { return hint_; }
+  const char *what() const noexcept override { return message_.c_str(); }
+
+ private:
+  rt_status status_;
+  std::string message_;
+  std::string hint_;
+};
+
+// A path that passed the policy: the resolved absolute path, and an open fd when asked.
+struct CheckedPath {
+  std::string resolved;
+  int fd = -1;
+};
+
+// One job as seen by a plugin call. Valid only during that call.
+class Job {
+ public:
+  Job(const rt_host_api *host, rt_job *job) noexcept : host_(host), job_(job) {}
+
+  std::string_view id() const { return from_rt(host_->job_id(job_)); }
+  std::string_view session_id() const { return from_rt(host_->session_id(job_)); }
+  bool dry_run() const { return host_->dry_run(job_) != 0; }
+  std::string_view working_dir() const { return from_rt(host_->working_dir(job_)); }
+  std::int64_t remaining_ms() const { return host_->remaining_ms(job_); }
+  bool cancelled() const { return host_->cancelled(job_) != 0; }
+
+  // Set the output and return RT_OK, so `return job.output(data, "message");` reads well.
+  rt_status output(const boost::json::value &data, std::string_view message) {
+    const std::string text = boost::json::serialize(data);
+    return host_->set_output(job_, to_rt(text), to_rt(message));
+  }
+  // Record an error and return its status: `return job.fail(RT_NOT_FOUND, "...", "...");`.
+  rt_status fail(rt_status status, std::string_view message, std::string_view hint = {}) {
+    host_->set_error(job_, status, to_rt(message), to_rt(hint));
+    return status;
+  }
+
+  // A durable audit note in the job's journal record.
+  rt_status note(std::string_view type, const boost::json::object &payload) {
+    const std::string text = boost::json::serialize(payload);
+    return host_->wal_event(job_, to_rt(type), to_rt(text));
+  }
+
+  rt_process_identity identity(std::int64_t pid) {
+    rt_process_identity out{};
+    out.struct_size = sizeof out;
+    const rt_status st = host_->process_identity(job_, pid, &out);
+    if (st != RT_OK) throw Error(st, "cannot read the identity of process " + std::to_string(pid));
+    return out;
+  }
+
+  // The host's process policy; the refusal reason is already recorded when not RT_OK.
+  rt_status check_process(std::int64_t pid) { return host_->check_process(job_, pid); }
+
+  // The host's path policy. On refusal the reason is recorded and the status returned in
+  // `status`; `resolved` is filled on success.
+  rt_status check_path(std::string_view path, std::uint32_t access, std::string *resolved) {
+    rt_str out{};
+    const rt_status st = host_->check_path(job_, to_rt(path), access, &out);
+    if (st == RT_OK && resolved != nullptr) resolved->assign(from_rt(out));
+    return st;
+  }
+  // check_path + open without following symlinks. On RT_OK `*fd` is owned by the caller.
+  rt_status open_path(std::string_view path, std::uint32_t access, int open_flags, int *fd,
+                      std::string *resolved) {
+    rt_str out{};
+    std::int32_t raw = -1;
+    const rt_status st = host_->open_path(job_, to_rt(path), access, open_flags, &raw, &out);
+    if (st == RT_OK) {
+      *fd = raw;
+      if (resolved != nullptr) resolved->assign(from_rt(out));
+    }
+    return st;
+  }
+
+  void log(rt_log_level level, std::string_view message) {
+    host_->log(job_, level, to_rt(message));
+  }
+
+  const rt_host_api *host() const noexcept { return host_; }
+  rt_job *handle() const noexcept { return job_; }
+
+ private:
+  const rt_host_api *host_;
+  rt_job *job_;
+};
+
+namespace detail {
+
+// The host has checked args_json against the schema (type object) before any call.
+inline boost::json::object parse_args(rt_str args) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(from_rt(args), ec);
+  if (ec || !v.is_object()) throw Error(RT_INVALID_ARGS, "arguments are not a JSON object");
+  return std::move(v.as_object());
+}
+
+template <class F>
+rt_status guarded(const rt_host_api *host, rt_job *job, F &&body) noexcept {
+  try {
+    return body();
+  } catch (const Error &e) {
+    host->set_error(job, e.status(), to_rt(e.message()), to_rt(e.hint()));
+    return e.status();
+  } catch (const std::exception &e) {
+    const std::string msg = std::string("plugin raised an exception: ") + e.what();
+    host->set_error(job, RT_INTERNAL, to_rt(msg), to_rt(""));
+    return RT_INTERNAL;
+  } catch (...) {
+    host->set_error(job, RT_INTERNAL, to_rt("plugin raised an unknown exception"), to_rt(""));
+    return RT_INTERNAL;
+  }
+}
+
+template <class Cap>
+rt_status validate_entry(const rt_host_api *host, rt_job *job, rt_str args) noexcept {
+  return guarded(host, job, [&] {
+    Job j(host, job);
+    const boost::json::object parsed = parse_args(args);
+    return Cap::validate(j, parsed);
+  });
+}
+
+template <class Cap>
+rt_status execute_entry(const rt_host_api *host, rt_job *job, rt_str args) noexcept {
+  return guarded(host, job, [&] {
+    Job j(host, job);
+    const boost::json::object parsed = parse_args(args);
+    return Cap::execute(j, parsed);
+  });
+}
+
+template <class Cap>
+inline constexpr rt_capability capability_table{
+    sizeof(rt_capability), Cap::name,           Cap::description,       Cap::schema,
+    Cap::flags,            &validate_entry<Cap>, &execute_entry<Cap>,
+};
+
+template <class... Caps>
+inline constexpr const rt_capability *capability_list[] = {&capability_table<Caps>...};
+
+}  // namespace detail
+}  // namespace runtimo::sdk
+
+// Emits the plugin table and the exported entry symbol for the given capability structs.
+#define RUNTIMO_PLUGIN(plugin_name, plugin_version, ...)                                    \
+  extern "C" RT_EXPORT const rt_plugin *runtimo_plugin_entry(void) {                       \
+    static const rt_plugin table{                                                          \
+        sizeof(rt_plugin),                                                                 \
+        RT_ABI_MAJOR,                                                                      \
+        RT_ABI_MINOR,                                                                      \
+        plugin_name,                                                                       \
+        plugin_version,                                                                    \
+        static_cast<uint32_t>(                                                             \
+            sizeof(::runtimo::sdk::detail::capability_list<__VA_ARGS__>) / sizeof(void *)), \
+        ::runtimo::sdk::detail::capability_list<__VA_ARGS__>,                              \
+    };                                                                                     \
+    return &table;                                                                         \
+  }

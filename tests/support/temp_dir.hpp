@@ -1,0 +1,39 @@
+// temp_dir.hpp — a private temporary directory for one test, removed when it goes out of scope.
+#pragma once
+
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+
+namespace runtimo::test {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "runtimo-test-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir &) = delete;
+  TempDir &operator=(const TempDir &) = delete;
+  const std::filesystem::path &path() const { return path_; }
+  std::filesystem::path operator/(const std::string &name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// The value of an environment variable the test harness (CMake) sets; throws when missing.
+inline std::string required_env(const char *name) {
+  const char *v = std::getenv(name);
+  if (v == nullptr || *v == '\0') throw std::runtime_error(std::string("missing env ") + name);
+  return v;
+}
+
+}  // namespace runtimo::test
