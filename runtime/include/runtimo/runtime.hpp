@@ -23,11 +23,16 @@ namespace runtimo {
 // Thrown when a Runtime cannot be built (bad config, unusable home, journal unwritable).
 class RuntimeError : public std::runtime_error {
  public:
-  RuntimeError(const std::string &message, std::string hint = {})
-      : std::runtime_error(message), hint_(std::move(hint)) {}
+  enum class Kind { config, journal };
+  RuntimeError(Kind kind, const std::string &message, std::string hint = {})
+      : std::runtime_error(message), kind_(kind), hint_(std::move(hint)) {}
+  Kind kind() const noexcept { return kind_; }
   const std::string &hint() const noexcept { return hint_; }
+  // 2 for configuration problems the user must fix, 4 for an unusable journal.
+  int exit_code() const noexcept { return kind_ == Kind::config ? 2 : 4; }
 
  private:
+  Kind kind_;
   std::string hint_;
 };
 
@@ -38,6 +43,8 @@ struct RuntimeOptions {
   std::filesystem::path config_file;  // --config; else RUNTIMO_CONFIG; else embedded default
   std::vector<std::filesystem::path> extra_plugin_dirs;  // --plugin-dir (searched last)
   bool use_environment = true;        // read RUNTIMO_* / XDG_* / HOME from the environment
+  bool load_build_plugins = true;     // search the build's plugin directory first
+  std::string log_level;              // --log-level; else RUNTIMO_LOG; else config "log.level"
 };
 
 struct RunOptions {
@@ -107,10 +114,24 @@ struct PluginInfo {
   boost::json::value to_json() const;
 };
 
-// The answer to describe() for a name that is not known: the closest names.
-struct UnknownCapability {
-  std::string name;
-  std::vector<std::string> suggestions;
+// What the journal says about one job.
+struct JobSummary {
+  std::string job_id;
+  std::string capability;
+  // completed | failed | rejected | timed_out | interrupted | running (started, no end yet)
+  std::string state;
+  std::string started;  // ts of the first event
+  std::string ended;    // ts of the terminal event ("" while running)
+  double duration_ms = 0;
+  std::string message;
+  std::vector<boost::json::value> events;  // oldest first (only filled by job_status)
+  boost::json::value to_json() const;
+};
+
+// The result of checking every journal line.
+struct JournalCheck {
+  bool ok = true;
+  boost::json::value report;  // {ok, segments, lines, first_seq, last_seq, problems:[...]}
 };
 
 class Runtime {
@@ -134,6 +155,15 @@ class Runtime {
   // result (status, error, exit_code()).
   JobResult run(std::string_view capability, std::string_view args_json,
                 const RunOptions &options = {});
+
+  // Journal queries (the journal is the source of truth; nothing else is consulted).
+  // The last `n` events (all when 0), optionally of one job, oldest first.
+  std::vector<boost::json::value> events(std::size_t n, std::string_view job = {}) const;
+  // One job with all its events; nullopt when the journal has none.
+  std::optional<JobSummary> job_status(std::string_view job) const;
+  // The most recent `n` jobs, oldest first.
+  std::vector<JobSummary> recent_jobs(std::size_t n) const;
+  JournalCheck verify_journal() const;
 
   const std::filesystem::path &home() const;
   std::filesystem::path journal_dir() const;

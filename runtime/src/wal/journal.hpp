@@ -59,7 +59,9 @@ class JournalWriter {
   // <body members in order>...,"crc":"xxxxxxxx"} and returns its seq. `body` must not contain
   // seq/ts/type/job/crc. Thread-safe and safe against other processes appending to the same
   // directory. Durable events are fdatasync'ed before append returns (group commit: threads
-  // appending at the same time share one sync). Throws JournalError.
+  // appending at the same time share one sync). Throws JournalError; throws
+  // std::invalid_argument (before writing anything) for a reserved body member or a string
+  // that is not valid UTF-8.
   std::uint64_t append(std::string_view type, std::string_view job, const boost::json::object &body,
                        Durability durability);
 
@@ -76,7 +78,7 @@ class JournalWriter {
 // One event read back from the journal.
 struct JournalRecord {
   std::filesystem::path segment;
-  std::uint64_t line = 0;    // 1-based line number within the segment
+  std::uint64_t line = 0;    // 1-based line number within the segment (0 from tail_journal)
   std::uint64_t offset = 0;  // byte offset of the line within the segment
   std::uint64_t seq = 0;
   boost::json::object event; // the full object (crc member included)

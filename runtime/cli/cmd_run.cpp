@@ -1,0 +1,112 @@
+// cli/cmd_run.cpp — `runtimo run CAP [ARGS_JSON] [--args-file F|-] [--dry-run] [--timeout S]`.
+#include "cli.hpp"
+
+#include <boost/json.hpp>
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace runtimo::cli {
+namespace {
+
+// Reads the arguments from a file or stdin ("-"). Returns false with a message on failure.
+bool read_args_file(const std::string &file, std::string &text, std::string &error) {
+  std::ostringstream buf;
+  if (file == "-") {
+    buf << std::cin.rdbuf();
+  } else {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      error = "cannot read --args-file " + file + ": " + std::strerror(errno);
+      return false;
+    }
+    buf << in.rdbuf();
+  }
+  text = buf.str();
+  return true;
+}
+
+void print_text(const Output &out, const JobResult &r) {
+  const std::string status(to_string(r.status));
+  std::ostringstream head;
+  head.setf(std::ios::fixed);
+  head.precision(1);
+  head << r.capability << " " << status << (r.dry_run ? " (dry run)" : "") << " in "
+       << r.duration_ms << " ms  [job " << r.job_id << "]";
+  if (r.success) {
+    out.line(head.str());
+    if (!r.message.empty()) out.line("  " + r.message);
+    if (!r.data.is_null()) out.line(boost::json::serialize(r.data));
+    return;
+  }
+  // Failures go to stderr so scripts can keep stdout for data.
+  std::cerr << head.str() << "\n";
+  if (r.error) {
+    std::cerr << "  error (" << r.error->kind << (r.stage.empty() ? "" : ", at " + r.stage)
+              << "): " << r.error->message << "\n";
+    for (const auto &d : r.error->details)
+      std::cerr << "    " << (d.path.empty() ? "(root)" : d.path) << ": " << d.message << "\n";
+    if (!r.error->hint.empty()) std::cerr << "  hint: " << r.error->hint << "\n";
+  }
+  if (!r.data.is_null()) out.line(boost::json::serialize(r.data));
+}
+
+}  // namespace
+
+int cmd_run(const Output &out, const std::vector<std::string> &args) {
+  auto opts = common_options();
+  opts.add_options()
+      ("capability", po::value<std::string>(), "capability name")
+      ("args", po::value<std::string>(), "arguments as one JSON object")
+      ("args-file", po::value<std::string>(), "read the arguments from a file, or '-' for stdin")
+      ("dry-run", "validate and preview without changing the machine")
+      ("timeout", po::value<double>(), "deadline in seconds (default: config jobs.default_deadline_ms)")
+      ("session", po::value<std::string>(), "session id to group the job under");
+  po::positional_options_description pos;
+  pos.add("capability", 1).add("args", 1);
+  const auto vm = parse(args, opts, pos);
+  if (vm.count("help"))
+    return print_help(out,
+                      "runtimo run CAP [ARGS_JSON] [--args-file F | --args-file -] [--dry-run] "
+                      "[--timeout S] [--json]",
+                      opts),
+           Exit::ok;
+  if (!vm.count("capability"))
+    return usage_error("run", "which capability? e.g. runtimo run FileRead '{\"path\":\"README.md\"}'");
+  if (vm.count("args") && vm.count("args-file"))
+    return usage_error("run", "give the arguments either inline or with --args-file, not both");
+
+  std::string args_text = vm.count("args") ? vm["args"].as<std::string>() : std::string("{}");
+  if (vm.count("args-file")) {
+    std::string error;
+    if (!read_args_file(vm["args-file"].as<std::string>(), args_text, error))
+      return usage_error("run", error);
+  }
+  RunOptions run;
+  run.dry_run = vm.count("dry-run") > 0;
+  if (vm.count("session")) run.session_id = vm["session"].as<std::string>();
+  if (vm.count("timeout")) {
+    const double s = vm["timeout"].as<double>();
+    if (!(s > 0) || !std::isfinite(s) || s > 86400)
+      return usage_error("run", "--timeout must be a number of seconds in (0, 86400]");
+    run.timeout = std::chrono::milliseconds(static_cast<long long>(std::ceil(s * 1000)));
+  }
+
+  const Common common = read_common(vm);
+  int code = Exit::ok;
+  auto rt = open_runtime(common, code);
+  if (!rt) return code;
+  const JobResult r = rt->run(vm["capability"].as<std::string>(), args_text, run);
+  if (common.json)
+    out.json(r.to_json());
+  else
+    print_text(out, r);
+  return r.exit_code();
+}
+
+}  // namespace runtimo::cli

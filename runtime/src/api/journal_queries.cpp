@@ -1,0 +1,98 @@
+// api/journal_queries.cpp — the embedding API's read side of the journal: events, one job's
+// state, recent jobs, verification. Job state is derived from events, never stored elsewhere.
+#include <runtimo/runtime.hpp>
+
+#include "wal/journal.hpp"
+
+#include <boost/json.hpp>
+
+#include <map>
+
+namespace runtimo {
+namespace {
+
+std::string str_member(const boost::json::object &o, const char *key) {
+  if (const auto *v = o.if_contains(key); v && v->is_string()) return std::string(v->as_string());
+  return {};
+}
+
+// Folds one event into a summary.
+void apply(JobSummary &s, const boost::json::object &e) {
+  const std::string type = str_member(e, "type");
+  if (s.job_id.empty()) {
+    s.job_id = str_member(e, "job");
+    s.started = str_member(e, "ts");
+    s.state = "running";
+  }
+  if (const auto cap = str_member(e, "capability"); !cap.empty()) s.capability = cap;
+  auto end = [&](const char *state) {
+    s.state = state;
+    s.ended = str_member(e, "ts");
+    if (const auto *d = e.if_contains("duration_ms"); d && d->is_number())
+      s.duration_ms = d->to_number<double>();
+    s.message = str_member(e, "message");
+    if (const auto *err = e.if_contains("error"); err && err->is_object())
+      if (s.message.empty() || type == "job.rejected") s.message = str_member(err->as_object(), "message");
+  };
+  if (type == "job.completed") end("completed");
+  else if (type == "job.failed") end("failed");
+  else if (type == "job.timed_out") end("timed_out");
+  else if (type == "job.rejected") end("rejected");
+  else if (type == "job.interrupted") end("interrupted");
+}
+
+}  // namespace
+
+boost::json::value JobSummary::to_json() const {
+  boost::json::object o{{"job_id", job_id},   {"capability", capability}, {"state", state},
+                        {"started", started}, {"ended", ended},           {"duration_ms", duration_ms},
+                        {"message", message}};
+  if (!events.empty()) {
+    boost::json::array a;
+    for (const auto &e : events) a.push_back(e);
+    o["events"] = std::move(a);
+  }
+  return o;
+}
+
+std::vector<boost::json::value> Runtime::events(std::size_t n, std::string_view job) const {
+  std::vector<boost::json::value> out;
+  for (auto &r : wal::tail_journal(journal_dir(), n, job)) out.emplace_back(std::move(r.event));
+  return out;
+}
+
+std::optional<JobSummary> Runtime::job_status(std::string_view job) const {
+  const auto records = wal::tail_journal(journal_dir(), 0, job);
+  if (records.empty()) return std::nullopt;
+  JobSummary s;
+  for (const auto &r : records) {
+    apply(s, r.event);
+    s.events.emplace_back(r.event);
+  }
+  return s;
+}
+
+std::vector<JobSummary> Runtime::recent_jobs(std::size_t n) const {
+  // Enough events to cover n jobs of a few events each.
+  const auto records = wal::tail_journal(journal_dir(), n * 8 + 16);
+  std::vector<std::string> order;
+  std::map<std::string, JobSummary> jobs;
+  for (const auto &r : records) {
+    const std::string id = str_member(r.event, "job");
+    if (id.empty()) continue;
+    auto [it, fresh] = jobs.try_emplace(id);
+    if (fresh) order.push_back(id);
+    apply(it->second, r.event);
+  }
+  std::vector<JobSummary> out;
+  const std::size_t first = order.size() > n ? order.size() - n : 0;
+  for (std::size_t i = first; i < order.size(); ++i) out.push_back(std::move(jobs[order[i]]));
+  return out;
+}
+
+JournalCheck Runtime::verify_journal() const {
+  const auto report = wal::verify_journal(journal_dir());
+  return JournalCheck{report.ok(), report.to_json()};
+}
+
+}  // namespace runtimo

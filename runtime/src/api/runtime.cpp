@@ -1,0 +1,203 @@
+// api/runtime.cpp — runtimo::Runtime: assembles config, home, journal, plugins, policies and
+// the executor, and answers the embedding API.
+#include <runtimo/runtime.hpp>
+
+#include "config/settings.hpp"
+#include "exec/executor.hpp"
+#include "log/log.hpp"
+#include "plugin/plugin_registry.hpp"
+#include "policy/path_policy.hpp"
+#include "policy/process_policy.hpp"
+#include "wal/journal.hpp"
+
+#include <boost/json.hpp>
+
+#include <cstdlib>
+
+namespace runtimo {
+namespace fs = std::filesystem;
+
+struct Runtime::Impl {
+  fs::path home;
+  config::Settings settings;
+  std::unique_ptr<wal::JournalWriter> journal;
+  std::unique_ptr<plugin::PluginRegistry> registry;
+  std::unique_ptr<policy::PathPolicy> paths;
+  std::unique_ptr<policy::ProcessPolicy> processes;
+  std::unique_ptr<exec::Executor> executor;
+};
+
+namespace {
+
+std::vector<std::string> flag_names(std::uint32_t flags) {
+  static constexpr std::pair<std::uint32_t, const char *> names[] = {
+      {RT_CAP_READ_ONLY, "read_only"},   {RT_CAP_DESTRUCTIVE, "destructive"},
+      {RT_CAP_IDEMPOTENT, "idempotent"}, {RT_CAP_MUTATES_FILES, "mutates_files"},
+      {RT_CAP_SPAWNS, "spawns"},         {RT_CAP_RESCUE, "rescue"},
+      {RT_CAP_SERIAL, "serial"}};
+  std::vector<std::string> out;
+  for (const auto &[bit, name] : names)
+    if ((flags & bit) != 0) out.emplace_back(name);
+  return out;
+}
+
+CapabilityInfo info_of(const plugin::LoadedCapability &c) {
+  CapabilityInfo i;
+  i.name = c.name;
+  i.description = c.description;
+  i.schema = c.schema;
+  i.flag_bits = c.flags;
+  i.flags = flag_names(c.flags);
+  i.plugin = c.plugin_name;
+  i.plugin_version = c.plugin_version;
+  i.plugin_path = c.plugin_path;
+  return i;
+}
+
+log::Level choose_log_level(const RuntimeOptions &options, const config::Settings &settings) {
+  if (!options.log_level.empty()) {
+    if (auto l = log::parse_level(options.log_level)) return *l;
+    throw RuntimeError(RuntimeError::Kind::config,
+                       "unknown log level \"" + options.log_level + "\"",
+                       "use trace, debug, info, warning or error");
+  }
+  if (options.use_environment)
+    if (const char *v = std::getenv("RUNTIMO_LOG"); v != nullptr && *v != '\0') {
+      if (auto l = log::parse_level(v)) return *l;
+      throw RuntimeError(RuntimeError::Kind::config, std::string("RUNTIMO_LOG has an unknown level \"") + v + "\"",
+                         "use trace, debug, info, warning or error");
+    }
+  return log::parse_level(settings.log_level).value_or(log::Level::warning);
+}
+
+wal::SyncPolicy sync_policy(const std::string &name) {
+  if (name == "always") return wal::SyncPolicy::always;
+  if (name == "never") return wal::SyncPolicy::never;
+  return wal::SyncPolicy::durable;
+}
+
+}  // namespace
+
+std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
+  auto impl = std::make_unique<Impl>();
+  try {
+    impl->settings = config::load_settings(options.config_file, options.use_environment);
+    log::init(choose_log_level(options, impl->settings));
+    impl->home = config::resolve_home(options.home, options.use_environment);
+    config::prepare_home(impl->home);
+  } catch (const config::ConfigError &e) {
+    throw RuntimeError(RuntimeError::Kind::config, e.what(), e.hint());
+  }
+
+  try {
+    impl->journal = wal::JournalWriter::open(wal::JournalOptions{
+        impl->home / "wal", impl->settings.segment_bytes, sync_policy(impl->settings.sync)});
+  } catch (const wal::JournalError &e) {
+    throw RuntimeError(RuntimeError::Kind::journal, std::string("cannot open the journal: ") + e.what(),
+                       "check the disk and the permissions of " + impl->home.string());
+  }
+  if (const auto &r = impl->journal->recovery(); r.torn_tail_cut)
+    log::write(log::Level::warning,
+               "journal recovery cut a torn tail of " + std::to_string(r.cut_bytes) +
+                   " bytes (" + r.reason + "); the bytes are kept in " + r.kept_in.string());
+
+  plugin::LoadOptions load;
+  if (options.load_build_plugins) load.dirs.emplace_back(RUNTIMO_BUILD_PLUGIN_DIR);
+  for (const auto &d : impl->settings.plugin_dirs) load.dirs.push_back(d);
+  for (const auto &d : options.extra_plugin_dirs) load.dirs.push_back(d);
+  impl->registry = plugin::PluginRegistry::load(load);
+  for (const auto &r : impl->registry->records())
+    if (!r.loaded) log::write(log::Level::warning, "plugin rejected: " + r.reason);
+
+  policy::PathRules rules;
+  rules.write_prefixes = impl->settings.write_prefixes;
+  rules.read_prefixes = impl->settings.read_prefixes;
+  rules.protected_patterns = impl->settings.protected_paths;
+  rules.readable_exceptions = impl->settings.readable_exceptions;
+  rules.home = config::user_home();
+  impl->paths = std::make_unique<policy::PathPolicy>(std::move(rules));
+  impl->processes = std::make_unique<policy::ProcessPolicy>(impl->settings.protected_units);
+
+  exec::Services services;
+  services.registry = impl->registry.get();
+  services.journal = impl->journal.get();
+  services.paths = impl->paths.get();
+  services.processes = impl->processes.get();
+  services.max_output_bytes = impl->settings.max_output_bytes;
+  services.default_deadline = std::chrono::milliseconds(impl->settings.default_deadline_ms);
+  impl->executor = std::make_unique<exec::Executor>(services);
+  return std::unique_ptr<Runtime>(new Runtime(std::move(impl)));
+}
+
+Runtime::Runtime(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Runtime::~Runtime() = default;
+
+std::vector<CapabilityInfo> Runtime::list() const {
+  std::vector<CapabilityInfo> out;
+  for (const auto *c : impl_->registry->capabilities()) out.push_back(info_of(*c));
+  return out;
+}
+
+std::optional<CapabilityInfo> Runtime::describe(std::string_view name) const {
+  if (const auto *c = impl_->registry->find(name)) return info_of(*c);
+  return std::nullopt;
+}
+
+std::vector<std::string> Runtime::suggest(std::string_view name) const {
+  return impl_->registry->suggest(name);
+}
+
+std::vector<PluginInfo> Runtime::plugins() const {
+  std::vector<PluginInfo> out;
+  for (const auto &r : impl_->registry->records()) {
+    PluginInfo p;
+    p.path = r.path;
+    p.loaded = r.loaded;
+    p.name = r.name;
+    p.version = r.version;
+    if (r.abi_major != 0 || r.abi_minor != 0)
+      p.abi = std::to_string(r.abi_major) + "." + std::to_string(r.abi_minor);
+    p.capabilities = r.capabilities;
+    p.reason = r.reason;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+JobResult Runtime::run(std::string_view capability, std::string_view args_json,
+                       const RunOptions &options) {
+  return impl_->executor->run(capability, args_json, options);
+}
+
+const fs::path &Runtime::home() const { return impl_->home; }
+fs::path Runtime::journal_dir() const { return impl_->home / "wal"; }
+const boost::json::value &Runtime::config() const { return impl_->settings.effective; }
+
+boost::json::value CapabilityInfo::to_json() const {
+  boost::json::array f;
+  for (const auto &s : flags) f.emplace_back(s);
+  return boost::json::object{{"name", name},
+                             {"description", description},
+                             {"flags", std::move(f)},
+                             {"plugin", plugin},
+                             {"plugin_version", plugin_version},
+                             {"plugin_path", plugin_path.string()},
+                             {"schema", schema}};
+}
+
+boost::json::value PluginInfo::to_json() const {
+  boost::json::array caps;
+  for (const auto &c : capabilities) caps.emplace_back(c);
+  boost::json::object o{{"path", path.string()}, {"loaded", loaded}};
+  if (loaded) {
+    o["name"] = name;
+    o["version"] = version;
+    o["abi"] = abi;
+    o["capabilities"] = std::move(caps);
+  } else {
+    o["reason"] = reason;
+  }
+  return o;
+}
+
+}  // namespace runtimo

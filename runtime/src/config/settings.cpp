@@ -1,0 +1,238 @@
+// config/settings.cpp — loading, validating and merging the configuration; home resolution.
+#include "config/settings.hpp"
+
+#include "schema/schema_validator.hpp"
+
+#include "embedded_config.hpp"
+
+#include <boost/json.hpp>
+
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace runtimo::config {
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+const char *env(const char *name, bool use_env) {
+  if (!use_env) return nullptr;
+  const char *v = std::getenv(name);
+  return (v != nullptr && *v != '\0') ? v : nullptr;
+}
+
+std::vector<std::string> split_colon_list(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(':', start), text.size());
+    std::string item(text.substr(start, end - start));
+    // Trim spaces; drop empty entries.
+    const auto first = item.find_first_not_of(" \t");
+    const auto last = item.find_last_not_of(" \t");
+    if (first != std::string::npos) out.push_back(item.substr(first, last - first + 1));
+    start = end + 1;
+  }
+  return out;
+}
+
+// "line L, column C" of byte offset `pos` in `text`.
+std::string position_of(std::string_view text, std::size_t pos) {
+  std::size_t line = 1, col = 1;
+  for (std::size_t i = 0; i < pos && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(col);
+}
+
+const schema::CompiledSchema &config_schema() {
+  static const std::shared_ptr<const schema::CompiledSchema> compiled = [] {
+    std::vector<schema::SchemaError> problems;
+    auto s = schema::CompiledSchema::compile(json::parse(embedded::config_schema), problems);
+    if (!s) throw ConfigError("the embedded config schema is invalid: " + problems.front().message);
+    return s;
+  }();
+  return *compiled;
+}
+
+// Reports the first key not declared by the schema, with the keys that are.
+void check_unknown_keys(const json::value &doc, const json::value &schema, const std::string &where,
+                        const std::string &origin) {
+  if (!doc.is_object() || !schema.is_object()) return;
+  const json::object &s = schema.as_object();
+  const auto *props = s.if_contains("properties");
+  if (props == nullptr || !props->is_object()) return;
+  for (const auto &[key, value] : doc.as_object()) {
+    const auto *sub = props->as_object().if_contains(key);
+    if (sub == nullptr) {
+      std::string known;
+      for (const auto &[k, v] : props->as_object()) known += (known.empty() ? "" : ", ") + std::string(k);
+      throw ConfigError(origin + ": unknown key \"" + std::string(key) + "\" at " +
+                            (where.empty() ? "the top level" : where),
+                        "known keys there: " + known);
+    }
+    check_unknown_keys(value, *sub, where + "/" + std::string(key), origin);
+  }
+}
+
+void merge_into(json::value &base, const json::value &over) {
+  if (base.is_object() && over.is_object()) {
+    for (const auto &[k, v] : over.as_object()) {
+      auto &slot = base.as_object()[k];
+      if (slot.is_object() && v.is_object()) {
+        merge_into(slot, v);
+      } else {
+        slot = v;
+      }
+    }
+  } else {
+    base = over;
+  }
+}
+
+std::vector<std::string> strings_at(const json::value &root, std::initializer_list<const char *> path) {
+  const json::value *v = &root;
+  for (const char *k : path) {
+    if (!v->is_object()) return {};
+    v = v->as_object().if_contains(k);
+    if (v == nullptr) return {};
+  }
+  std::vector<std::string> out;
+  if (v->is_array())
+    for (const auto &e : v->as_array())
+      if (e.is_string()) out.emplace_back(e.as_string());
+  return out;
+}
+
+const json::value *value_at(const json::value &root, const char *section, const char *key) {
+  if (!root.is_object()) return nullptr;
+  const auto *s = root.as_object().if_contains(section);
+  if (s == nullptr || !s->is_object()) return nullptr;
+  return s->as_object().if_contains(key);
+}
+
+}  // namespace
+
+json::value parse_config_text(std::string_view text, const std::string &origin) {
+  json::stream_parser parser;
+  boost::system::error_code ec;
+  const std::size_t used = parser.write(text.data(), text.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (ec) {
+    throw ConfigError(origin + ": " + position_of(text, used) + ": invalid JSON: " + ec.message(),
+                      "fix the syntax; the file must be one JSON object");
+  }
+  json::value doc = parser.release();
+  if (!doc.is_object())
+    throw ConfigError(origin + ": the configuration must be a JSON object",
+                      "start from conf/runtimo.json");
+  check_unknown_keys(doc, json::parse(embedded::config_schema), "", origin);
+  const auto errors = config_schema().validate(doc);
+  if (!errors.empty()) {
+    const auto &e = errors.front();
+    throw ConfigError(origin + ": " + (e.path.empty() ? std::string("top level") : e.path) + ": " +
+                          e.message,
+                      "see conf/runtimo.schema.json for the allowed values");
+  }
+  return doc;
+}
+
+Settings load_settings(const fs::path &config_file, bool use_env) {
+  Settings s;
+  json::value merged = parse_config_text(embedded::default_config, "embedded default config");
+
+  fs::path file = config_file;
+  if (file.empty())
+    if (const char *v = env("RUNTIMO_CONFIG", use_env)) file = v;
+  if (!file.empty()) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+      throw ConfigError("cannot read config file " + file.string() + ": " + std::strerror(errno),
+                        "check the path given with --config or RUNTIMO_CONFIG");
+    std::stringstream buf;
+    buf << in.rdbuf();
+    merge_into(merged, parse_config_text(buf.str(), file.string()));
+    s.config_file = fs::absolute(file);
+  }
+
+  for (const auto &d : strings_at(merged, {"plugin_dirs"})) s.plugin_dirs.emplace_back(d);
+  if (const char *v = env("RUNTIMO_PLUGIN_PATH", use_env))
+    for (auto &d : split_colon_list(v)) s.plugin_dirs.emplace_back(d);
+
+  s.write_prefixes = strings_at(merged, {"paths", "write_prefixes"});
+  if (const char *v = env("RUNTIMO_ALLOWED_PATHS", use_env))
+    for (auto &p : split_colon_list(v)) s.write_prefixes.push_back(p);
+  s.read_prefixes = strings_at(merged, {"paths", "read_prefixes"});
+  s.protected_paths = strings_at(merged, {"paths", "protected"});
+  s.readable_exceptions = strings_at(merged, {"paths", "readable_exceptions"});
+  s.protected_units = strings_at(merged, {"processes", "protected_units"});
+
+  if (const auto *v = value_at(merged, "journal", "segment_bytes"); v && v->is_int64())
+    s.segment_bytes = static_cast<std::uint64_t>(v->as_int64());
+  if (const auto *v = value_at(merged, "journal", "sync"); v && v->is_string())
+    s.sync = std::string(v->as_string());
+  if (const auto *v = value_at(merged, "journal", "max_output_bytes"); v && v->is_int64())
+    s.max_output_bytes = static_cast<std::uint64_t>(v->as_int64());
+  if (const auto *v = value_at(merged, "jobs", "default_deadline_ms"); v && v->is_int64())
+    s.default_deadline_ms = static_cast<std::uint64_t>(v->as_int64());
+  if (const auto *v = value_at(merged, "log", "level"); v && v->is_string())
+    s.log_level = std::string(v->as_string());
+  s.effective = std::move(merged);
+  return s;
+}
+
+fs::path user_home() {
+  if (const char *h = std::getenv("HOME"); h != nullptr && *h == '/') return h;
+  if (const passwd *pw = ::getpwuid(::getuid()); pw != nullptr && pw->pw_dir != nullptr)
+    return pw->pw_dir;
+  return {};
+}
+
+fs::path resolve_home(const fs::path &flag, bool use_env) {
+  if (!flag.empty()) return fs::absolute(flag);
+  if (const char *v = env("RUNTIMO_HOME", use_env)) return fs::absolute(v);
+  if (const char *v = env("XDG_STATE_HOME", use_env); v != nullptr && v[0] == '/')
+    return fs::path(v) / "runtimo";
+  const fs::path home = use_env ? user_home() : fs::path{};
+  if (!home.empty()) return home / ".local" / "state" / "runtimo";
+  if (const passwd *pw = ::getpwuid(::getuid()); pw != nullptr && pw->pw_dir != nullptr)
+    return fs::path(pw->pw_dir) / ".local" / "state" / "runtimo";
+  throw ConfigError("cannot find a home for Runtimo: no --home, RUNTIMO_HOME, XDG_STATE_HOME or HOME",
+                    "pass --home DIR or set RUNTIMO_HOME (a private directory, not /tmp)");
+}
+
+void prepare_home(const fs::path &home) {
+  std::error_code ec;
+  if (!fs::exists(home, ec)) {
+    fs::create_directories(home.parent_path(), ec);
+    if (::mkdir(home.c_str(), 0700) != 0 && errno != EEXIST)
+      throw ConfigError("cannot create home " + home.string() + ": " + std::strerror(errno),
+                        "pass a writable directory with --home or RUNTIMO_HOME");
+  }
+  struct stat st {};
+  if (::stat(home.c_str(), &st) != 0)
+    throw ConfigError("cannot use home " + home.string() + ": " + std::strerror(errno));
+  if (!S_ISDIR(st.st_mode)) throw ConfigError("home " + home.string() + " is not a directory");
+  if (st.st_uid != ::geteuid())
+    throw ConfigError("home " + home.string() + " belongs to uid " + std::to_string(st.st_uid) +
+                          ", not to this user (uid " + std::to_string(::geteuid()) + ")",
+                      "use a home directory you own");
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+    throw ConfigError("home " + home.string() + " is writable by other users",
+                      "run: chmod go-w " + home.string());
+}
+
+}  // namespace runtimo::config

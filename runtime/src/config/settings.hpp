@@ -1,0 +1,68 @@
+// config/settings.hpp — the runtime's configuration: where its home is, which config file
+// applies, and the typed settings every other module reads.
+//
+// Sources, later ones winning: the embedded default (conf/runtimo.json, compiled in), then the
+// config file (--config / RUNTIMO_CONFIG) merged over it (objects merged key by key, arrays and
+// scalars replaced), then environment extensions (RUNTIMO_ALLOWED_PATHS, RUNTIMO_PLUGIN_PATH).
+// The file is validated against conf/runtimo.schema.json: a parse error or an unknown key is a
+// ConfigError naming the file and the position or key — never a silent fallback to defaults.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace runtimo::config {
+
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(const std::string &message, std::string hint = {})
+      : std::runtime_error(message), hint_(std::move(hint)) {}
+  const std::string &hint() const noexcept { return hint_; }
+
+ private:
+  std::string hint_;
+};
+
+struct Settings {
+  std::filesystem::path config_file;  // empty when only the embedded default applies
+  boost::json::value effective;       // the merged configuration
+
+  std::vector<std::filesystem::path> plugin_dirs;  // config "plugin_dirs" + RUNTIMO_PLUGIN_PATH
+
+  std::vector<std::string> write_prefixes;  // config + RUNTIMO_ALLOWED_PATHS
+  std::vector<std::string> read_prefixes;
+  std::vector<std::string> protected_paths;
+  std::vector<std::string> readable_exceptions;
+  std::vector<std::string> protected_units;
+
+  std::uint64_t segment_bytes = 64ull << 20;
+  std::string sync = "durable";  // always | durable | never
+  std::uint64_t max_output_bytes = 4096;
+  std::uint64_t default_deadline_ms = 30000;
+  std::string log_level = "warning";
+};
+
+// Loads and validates. `config_file` empty → RUNTIMO_CONFIG (when use_env) → embedded only.
+Settings load_settings(const std::filesystem::path &config_file, bool use_env);
+
+// Parses and validates one configuration text (used by load_settings and tests). `origin`
+// names the text in error messages.
+boost::json::value parse_config_text(std::string_view text, const std::string &origin);
+
+// <home> = flag, else RUNTIMO_HOME, else $XDG_STATE_HOME/runtimo, else $HOME/.local/state/runtimo,
+// else the passwd home's .local/state/runtimo. Never a shared /tmp path. Throws ConfigError.
+std::filesystem::path resolve_home(const std::filesystem::path &flag, bool use_env);
+
+// Creates <home> (0700) if needed and refuses one owned by another user or writable by
+// group/others. Throws ConfigError.
+void prepare_home(const std::filesystem::path &home);
+
+// The user's home directory ($HOME, else passwd), used for "~" in path rules.
+std::filesystem::path user_home();
+
+}  // namespace runtimo::config

@@ -1,0 +1,134 @@
+// plugin/capability_check.cpp — the per-capability table checks (see the header).
+#include "plugin/capability_check.hpp"
+
+#include "plugin/abi_header.hpp"
+#include "plugin/capability_names.hpp"
+
+#include <boost/json.hpp>
+
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+namespace runtimo::plugin {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::size_t kCapabilityV1Size =
+    offsetof(rt_capability, execute) + sizeof(rt_capability::execute);
+constexpr std::size_t kMaxNameBytes = 256;
+constexpr std::size_t kMaxDescriptionBytes = 4096;
+constexpr std::size_t kMaxSchemaBytes = 1 << 20;
+// How many schema problems a rejection reason quotes.
+constexpr std::size_t kQuotedProblems = 3;
+
+std::string hex(std::uint32_t value) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%x", static_cast<unsigned>(value));
+  return text;
+}
+
+std::string describe_problems(const std::vector<schema::SchemaError> &problems) {
+  std::string out;
+  for (std::size_t i = 0; i < problems.size() && i < kQuotedProblems; ++i) {
+    if (i > 0) out += "; ";
+    out += (problems[i].path.empty() ? std::string("(root)") : problems[i].path) + ": " +
+           problems[i].message;
+  }
+  if (problems.size() > kQuotedProblems) {
+    out += " (and " + std::to_string(problems.size() - kQuotedProblems) + " more)";
+  }
+  return out;
+}
+
+}  // namespace
+
+bool read_capability(const rt_capability *capability, std::size_t index,
+                     std::string_view plugin_name, const std::filesystem::path &path,
+                     LoadedCapability &out, std::string &reason) {
+  const std::string of_plugin = " of plugin " + std::string(plugin_name);
+  std::string who = path.string() + ": capability #" + std::to_string(index) + of_plugin;
+  if (capability == nullptr) {
+    reason = who + " is NULL";
+    return false;
+  }
+  const std::uint32_t size = capability->struct_size;
+  if (size < kCapabilityV1Size) {
+    reason = who + " has struct_size " + std::to_string(size) + ", less than the ABI 1.0 " +
+             "rt_capability (" + std::to_string(kCapabilityV1Size) + " bytes)";
+    return false;
+  }
+  if (size > sizeof(rt_capability)) {
+    reason = who + " has struct_size " + std::to_string(size) + ", more than this host's " +
+             "rt_capability (" + std::to_string(sizeof(rt_capability)) +
+             " bytes): the table is corrupt or was built from a modified abi.h";
+    return false;
+  }
+  rt_capability cap;
+  std::memset(&cap, 0, sizeof cap);
+  std::memcpy(&cap, capability, size);
+
+  const auto name = read_c_string(cap.name, kMaxNameBytes);
+  if (!name) {
+    reason = who + " has no name (NULL or not NUL-terminated)";
+    return false;
+  }
+  if (!is_valid_capability_name(*name)) {
+    reason = who + " is named \"" + std::string(*name) +
+             "\", which is not a valid capability name: it must match "
+             "[A-Za-z][A-Za-z0-9_]{0,63}";
+    return false;
+  }
+  who = path.string() + ": capability " + std::string(*name) + of_plugin;
+
+  const auto description = read_c_string(cap.description, kMaxDescriptionBytes);
+  if (!description || description->find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    reason = who + ": the description is empty (it is what agents read to choose a tool)";
+    return false;
+  }
+  if (cap.validate == nullptr) {
+    reason = who + ": validate is NULL";
+    return false;
+  }
+  if (cap.execute == nullptr) {
+    reason = who + ": execute is NULL";
+    return false;
+  }
+  if ((cap.flags & ~RT_CAP_KNOWN_FLAGS) != 0) {
+    reason = who + ": unknown flag bits " + hex(cap.flags & ~RT_CAP_KNOWN_FLAGS) +
+             " (this host knows " + hex(RT_CAP_KNOWN_FLAGS) + ")";
+    return false;
+  }
+
+  const auto schema_text = read_c_string(cap.args_schema, kMaxSchemaBytes);
+  if (!schema_text) {
+    reason = who + ": args_schema is NULL or longer than " + std::to_string(kMaxSchemaBytes) +
+             " bytes";
+    return false;
+  }
+  boost::system::error_code ec;
+  json::value schema = json::parse(*schema_text, ec);
+  if (ec) {
+    reason = who + ": args_schema is not valid JSON (" + ec.message() + ")";
+    return false;
+  }
+  std::vector<schema::SchemaError> problems;
+  auto compiled = schema::CompiledSchema::compile(schema, problems);
+  if (!compiled) {
+    reason = who + ": args_schema is not an acceptable schema: " + describe_problems(problems);
+    return false;
+  }
+
+  out.name = std::string(*name);
+  out.description = std::string(*description);
+  out.schema_text = std::string(*schema_text);
+  out.schema = std::move(schema);
+  out.compiled = std::move(compiled);
+  out.flags = cap.flags;
+  out.validate = cap.validate;
+  out.execute = cap.execute;
+  return true;
+}
+
+}  // namespace runtimo::plugin
