@@ -1,0 +1,143 @@
+// Kill through the whole pipeline: real processes, the host's process policy, the journal.
+#define BOOST_TEST_MODULE kill
+#include <boost/test/unit_test.hpp>
+
+#include "child_process.hpp"
+#include "runtime_fixture.hpp"
+
+#include <climits>
+
+using namespace runtimo;
+using namespace runtimo::test;
+namespace json = boost::json;
+
+namespace {
+
+bool has_started_event(RuntimeFixture &f, const std::string &job) {
+  for (const auto &e : f.journal_of(job))
+    if (RuntimeFixture::type_of(e) == "job.started") return true;
+  return false;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(kill_terminates_a_live_process_and_reports_killed) {
+  RuntimeFixture f;
+  LiveChild sleeper({"/bin/sleep", "30"});
+  const JobResult r = f.run("Kill", {{"pid", sleeper.pid()}});
+  BOOST_TEST_INFO(json::serialize(r.to_json()));
+  BOOST_TEST(r.success);
+  BOOST_TEST(r.exit_code() == 0);
+  BOOST_TEST(r.data.at("killed").as_bool());
+  BOOST_TEST(r.data.at("signal").to_number<int>() == 15);
+  BOOST_TEST(!sleeper.running());
+  const int status = sleeper.reap();
+  BOOST_TEST(WIFSIGNALED(status));
+  BOOST_TEST(WTERMSIG(status) == SIGTERM);
+  const auto events = f.journal_of(r.job_id);
+  BOOST_REQUIRE(events.size() == 2u);
+  BOOST_TEST(RuntimeFixture::type_of(events[0]) == "job.started");
+  BOOST_TEST(RuntimeFixture::type_of(events[1]) == "job.completed");
+}
+
+BOOST_AUTO_TEST_CASE(kill_refuses_pid_1_without_leaking_the_protected_set) {
+  RuntimeFixture f;
+  const JobResult r = f.run("Kill", {{"pid", 1}});
+  BOOST_TEST(r.status == JobStatus::rejected);
+  BOOST_TEST(r.exit_code() == 3);
+  BOOST_TEST(r.stage == "validate");
+  const std::string text = json::serialize(r.to_json());
+  // The message names the pid asked about and nothing of the protected set.
+  BOOST_TEST(text.find(std::to_string(::getpid())) == std::string::npos);
+  BOOST_TEST(text.find(std::to_string(::getppid())) == std::string::npos);
+  BOOST_TEST(!has_started_event(f, r.job_id));
+  BOOST_TEST(RuntimeFixture::type_of(f.journal_of(r.job_id).at(0)) == "job.rejected");
+}
+
+BOOST_AUTO_TEST_CASE(kill_refuses_the_runtime_itself_and_its_parent) {
+  RuntimeFixture f;
+  for (const pid_t pid : {::getpid(), ::getppid()}) {
+    const JobResult r = f.run("Kill", {{"pid", pid}});
+    BOOST_TEST(r.exit_code() == 3);
+    BOOST_TEST(!has_started_event(f, r.job_id));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(kill_refuses_kernel_threads) {
+  RuntimeFixture f;
+  const JobResult r = f.run("Kill", {{"pid", 2}});  // kthreadd
+  BOOST_TEST(r.exit_code() == 3);
+}
+
+BOOST_AUTO_TEST_CASE(kill_of_a_vanished_pid_fails_with_not_found) {
+  RuntimeFixture f;
+  const JobResult r = f.run("Kill", {{"pid", vanished_pid()}});
+  BOOST_TEST(r.status == JobStatus::failed);
+  BOOST_TEST(r.exit_code() == 1);
+  BOOST_REQUIRE(r.error.has_value());
+  BOOST_TEST(r.error->kind == "not_found");
+}
+
+BOOST_AUTO_TEST_CASE(kill_dry_run_reveals_nothing_and_signals_nothing) {
+  RuntimeFixture f;
+  LiveChild sleeper({"/bin/sleep", "30"});
+  RunOptions dry;
+  dry.dry_run = true;
+  const JobResult live = f.run("Kill", {{"pid", sleeper.pid()}}, dry);
+  const JobResult gone = f.run("Kill", {{"pid", vanished_pid()}}, dry);
+  BOOST_TEST(live.success);
+  BOOST_TEST(gone.success);
+  BOOST_TEST(sleeper.running());
+  // The same shape whatever the target: no comm, user or existence.
+  BOOST_TEST(live.data.as_object().size() == gone.data.as_object().size());
+  BOOST_TEST(!live.data.as_object().contains("comm"));
+  BOOST_TEST(live.data.at("dry_run").as_bool());
+}
+
+BOOST_AUTO_TEST_CASE(kill_rejects_pids_beyond_int_max_and_bad_signals_at_the_schema) {
+  RuntimeFixture f;
+  const JobResult big = f.run("Kill", {{"pid", static_cast<std::int64_t>(INT_MAX) + 1}});
+  BOOST_TEST(big.exit_code() == 2);
+  BOOST_TEST(big.stage == "schema");
+  BOOST_REQUIRE(!big.error->details.empty());
+  BOOST_TEST(big.error->details.front().path == "/pid");
+  for (int sig : {0, 32, 63, 65, -1}) {
+    LiveChild sleeper({"/bin/sleep", "30"});
+    const JobResult r = f.run("Kill", {{"pid", sleeper.pid()}, {"signal", sig}});
+    BOOST_TEST_INFO("signal " << sig);
+    BOOST_TEST(r.exit_code() == 2);
+    BOOST_TEST(sleeper.running());
+    BOOST_TEST(!has_started_event(f, r.job_id));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(kill_escalates_to_sigkill_when_sigterm_is_ignored) {
+  RuntimeFixture f;
+  LiveChild stubborn({"/bin/sleep", "30"}, /*ignore_sigterm=*/true);
+  ::usleep(20000);  // let the child exec
+  const JobResult r =
+      f.run("Kill", {{"pid", stubborn.pid()}, {"escalate_after_ms", 100}, {"wait_ms", 3000}});
+  BOOST_TEST_INFO(json::serialize(r.to_json()));
+  BOOST_TEST(r.success);
+  BOOST_TEST(r.data.at("escalated").as_bool());
+  const int status = stubborn.reap();
+  BOOST_TEST(WTERMSIG(status) == SIGKILL);
+}
+
+BOOST_AUTO_TEST_CASE(kill_reports_a_process_still_running_after_the_wait) {
+  RuntimeFixture f;
+  LiveChild stubborn({"/bin/sleep", "30"}, /*ignore_sigterm=*/true);
+  ::usleep(20000);
+  const JobResult r = f.run("Kill", {{"pid", stubborn.pid()}, {"wait_ms", 50}});
+  BOOST_TEST(!r.success);
+  BOOST_TEST(r.exit_code() == 1);
+  BOOST_TEST(stubborn.running());
+}
+
+BOOST_AUTO_TEST_CASE(kill_refuses_a_pid_whose_start_time_changed) {
+  RuntimeFixture f;
+  LiveChild sleeper({"/bin/sleep", "30"});
+  const JobResult r = f.run("Kill", {{"pid", sleeper.pid()}, {"start_time", 1}});
+  BOOST_TEST(!r.success);
+  BOOST_TEST(sleeper.running());
+}
