@@ -55,16 +55,6 @@ boost::json::object report(const Target &t, int signal) {
                              {"state_before", t.state_before}};
 }
 
-void note_signal(Job &job, const Target &t, int signal) {
-  const boost::json::object payload{{"pid", t.pid},
-                                    {"signal", signal},
-                                    {"signal_name", signal_name(signal)},
-                                    {"comm", t.comm},
-                                    {"start_time", t.start_time}};
-  if (job.note("kill.signal_sent", payload) != RT_OK)
-    job.log(RT_LOG_WARNING, "could not journal the signal sent to " + pid_text(t.pid));
-}
-
 rt_status dry_run(Job &job, const KillArgs &a) {
   boost::json::object data{{"pid", a.pid},
                            {"signal", a.signal},
@@ -95,10 +85,7 @@ rt_status send_or_fail(Job &job, const ProcessHandle &process, const Target &t, 
                        bool *exited_first) {
   *exited_first = false;
   const int err = process.send(signal);
-  if (err == 0) {
-    note_signal(job, t, signal);
-    return RT_OK;
-  }
+  if (err == 0) return RT_OK;
   if (err == ESRCH) {
     *exited_first = true;
     return RT_OK;

@@ -76,7 +76,8 @@ BOOST_AUTO_TEST_CASE(list_and_describe_show_the_shipped_capabilities) {
   const Captured list = cli({"list", "--json"});
   BOOST_TEST(list.exit_code == 0);
   std::set<std::string> names;
-  for (const auto &c : json::parse(list.out).as_array()) names.insert(std::string(c.at("name").as_string()));
+  const json::value listed = json::parse(list.out);
+  for (const auto &c : listed.as_array()) names.insert(std::string(c.at("name").as_string()));
   BOOST_TEST(names.count("Kill") == 1u);
   BOOST_TEST(names.count("FileRead") == 1u);
   const Captured d = cli({"describe", "kill", "--json"});
@@ -248,7 +249,8 @@ BOOST_AUTO_TEST_CASE(bad_plugins_next_to_good_ones_are_reported_and_the_rest_wor
   BOOST_TEST(c.exit_code == 0);
   int loaded = 0, rejected = 0;
   std::set<std::string> loaded_names;
-  for (const auto &p : json::parse(c.out).as_array()) {
+  const json::value plugins = json::parse(c.out);
+  for (const auto &p : plugins.as_array()) {
     if (p.at("loaded").as_bool()) {
       ++loaded;
       loaded_names.insert(std::string(p.at("name").as_string()));

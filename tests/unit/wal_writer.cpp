@@ -98,7 +98,7 @@ BOOST_AUTO_TEST_CASE(timestamps_are_utc_now_with_microseconds) {
   gmtime_r(&seconds, &utc);
   char minute[32];
   std::strftime(minute, sizeof minute, "%Y-%m-%dT%H:%M", &utc);
-  BOOST_TEST(ts.rfind(minute, 0) == 0u || utc.tm_sec >= 59, ts << " vs " << minute);
+  BOOST_TEST((ts.rfind(minute, 0) == 0u || utc.tm_sec >= 59), ts << " vs " << minute);
 }
 
 BOOST_AUTO_TEST_CASE(seq_starts_at_1_and_increases_by_one_per_append) {

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -56,6 +57,7 @@ struct RunOptions {
 
 enum class JobStatus { completed, failed, rejected, timed_out };
 std::string_view to_string(JobStatus status);
+inline std::ostream &operator<<(std::ostream &os, JobStatus status) { return os << to_string(status); }
 
 struct ErrorDetail {
   std::string path;  // JSON pointer into the arguments ("" = the whole document)

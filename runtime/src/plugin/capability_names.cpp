@@ -58,16 +58,25 @@ std::vector<std::string> closest_names(std::string_view query,
   if (wanted.empty()) return {};
   const std::size_t threshold = std::max<std::size_t>(2, wanted.size() / 3);
 
-  // (distance, match kind: 0 prefix, 1 substring, 2 neither, name)
-  using Rank = std::tuple<std::size_t, int, std::string>;
+  // (class, distance, name). Class 0: a one-edit typo or a prefix of the name — what the
+  // agent almost certainly meant; class 1: within the edit threshold; class 2: the query only
+  // occurs inside the name.
+  using Rank = std::tuple<int, std::size_t, std::string>;
   std::vector<Rank> ranked;
   for (const std::string &candidate : candidates) {
     const std::string normal = normalise_capability_name(candidate);
     const std::size_t distance = edit_distance(wanted, normal);
     const bool prefix = normal.starts_with(wanted);
     const bool substring = wanted.size() >= 2 && normal.find(wanted) != std::string::npos;
-    if (distance > threshold && !prefix && !substring) continue;
-    ranked.emplace_back(distance, prefix ? 0 : substring ? 1 : 2, candidate);
+    int rank_class = 2;
+    if (distance <= 1 || prefix) {
+      rank_class = 0;
+    } else if (distance <= threshold) {
+      rank_class = 1;
+    } else if (!substring) {
+      continue;
+    }
+    ranked.emplace_back(rank_class, distance, candidate);
   }
   std::sort(ranked.begin(), ranked.end());
   std::vector<std::string> out;

@@ -24,8 +24,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // Up to `limit` of `candidates` (original spellings) close to `query`, best first: a candidate
 // qualifies when its normalised name is within max(2, len/3) edits of the normalised query, or
-// starts with it, or contains it (queries of two characters or more). Ranked by distance, then
-// prefix before substring, then name.
+// starts with it, or contains it (queries of two characters or more). Ranked: one-edit typos
+// and prefix matches first, then the other close names, then substring matches; by distance
+// and name within each group.
 std::vector<std::string> closest_names(std::string_view query,
                                        const std::vector<std::string> &candidates,
                                        std::size_t limit = 3);

@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 
 #include <exception>
+#include <string>
 #include <system_error>
 
 namespace runtimo::plugin {
@@ -17,8 +18,10 @@ bool open_plugin_library(const std::filesystem::path &path, OpenedLibrary &out,
                      boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
     if (ec || !out.library.is_loaded()) {
       // Boost.DLL reports a generic errc; the loader's own text is still in dlerror().
-      const char *detail = ::dlerror();
-      reason = path.string() + ": cannot load it: " + (detail != nullptr ? detail : ec.message());
+      const char *error = ::dlerror();
+      std::string detail = error != nullptr ? error : ec.message();
+      if (detail.starts_with(path.string() + ": ")) detail.erase(0, path.string().size() + 2);
+      reason = path.string() + ": cannot load it: " + detail;
       return false;
     }
     if (!out.library.has(RT_PLUGIN_ENTRY_SYMBOL)) {

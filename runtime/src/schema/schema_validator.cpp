@@ -33,6 +33,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace runtimo::schema {
@@ -96,15 +97,36 @@ std::string pointer_from_context(const std::vector<std::string> &context) {
   return pointer;
 }
 
-// Every error valijson reports for `document`, deduplicated, deepest path first (the deepest
-// error says precisely what is wrong; the ones above it only say that a child failed).
-std::vector<SchemaError> run_validator(const valijson::Schema &schema, const json::value &document) {
+// valijson reports, above each failure, one error per enclosing schema that only says "a child
+// failed" (property, item, additionalProperties, anyOf/oneOf branch). They carry no information
+// of their own.
+bool is_wrapper(const std::string &message) {
+  static constexpr std::string_view kWrappers[] = {
+      "Failed to validate against schema associated with property name",
+      "Failed to validate against schema associated with pattern",
+      "Failed to validate against additional properties schema",
+      "Failed to validate against child schema",
+      "Failed to validate against dependent schema",
+      "Failed to validate item #",
+  };
+  for (const std::string_view prefix : kWrappers) {
+    if (message.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
+// Every error valijson reports for `document`, deduplicated, most specific first: errors that
+// say what is wrong before the wrappers that only say a child failed, and deeper paths first
+// within each group. Wrappers are dropped when `keep_wrappers` is false.
+std::vector<SchemaError> run_validator(const valijson::Schema &schema, const json::value &document,
+                                       bool keep_wrappers) {
   valijson::Validator validator;
   valijson::ValidationResults results;
   const valijson::adapters::BoostJsonAdapter target(document);
   validator.validate(schema, target, &results);
 
   struct Ranked {
+    bool wrapper;
     std::size_t depth;
     SchemaError error;
   };
@@ -114,13 +136,20 @@ std::vector<SchemaError> run_validator(const valijson::Schema &schema, const jso
   while (results.popError(error)) {
     SchemaError converted{pointer_from_context(error.context), tidy_numbers(error.description)};
     if (!seen.emplace(converted.path, converted.message).second) continue;
-    ranked.push_back({error.context.size(), std::move(converted)});
+    ranked.push_back({is_wrapper(converted.message), error.context.size(), std::move(converted)});
   }
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const Ranked &a, const Ranked &b) { return a.depth > b.depth; });
+  std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked &a, const Ranked &b) {
+    if (a.wrapper != b.wrapper) return !a.wrapper;
+    return a.depth > b.depth;
+  });
+  const bool only_wrappers =
+      std::all_of(ranked.begin(), ranked.end(), [](const Ranked &r) { return r.wrapper; });
   std::vector<SchemaError> out;
   out.reserve(ranked.size());
-  for (Ranked &r : ranked) out.push_back(std::move(r.error));
+  for (Ranked &r : ranked) {
+    if (r.wrapper && !keep_wrappers && !only_wrappers) continue;
+    out.push_back(std::move(r.error));
+  }
   return out;
 }
 
@@ -153,7 +182,7 @@ std::shared_ptr<const CompiledSchema> CompiledSchema::compile(const json::value 
   if (problems.size() != before) return nullptr;
 
   try {
-    std::vector<SchemaError> meta = run_validator(meta_schema(), schema);
+    std::vector<SchemaError> meta = run_validator(meta_schema(), schema, /*keep_wrappers=*/false);
     if (!meta.empty()) {
       for (SchemaError &e : meta) {
         e.message = "does not conform to the draft-07 meta-schema: " + e.message;
@@ -172,7 +201,7 @@ std::shared_ptr<const CompiledSchema> CompiledSchema::compile(const json::value 
 
 std::vector<SchemaError> CompiledSchema::validate(const json::value &document) const {
   try {
-    return run_validator(impl_->schema, document);
+    return run_validator(impl_->schema, document, /*keep_wrappers=*/true);
   } catch (const std::exception &e) {
     // Not expected (patterns are checked at compile time); never let it reach the caller.
     return {SchemaError{"", std::string("the arguments could not be validated: ") + e.what()}};

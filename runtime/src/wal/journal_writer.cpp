@@ -70,6 +70,7 @@ struct JournalWriter::Impl {
   std::mutex append_mutex;  // guards everything below
   std::uint64_t segment_number = 0;
   std::shared_ptr<OpenSegment> segment;
+  std::filesystem::path next_segment;  // where another process's rotation would appear
   std::uint64_t seen_size = kUnknownSize;  // the segment's size after our last look or write
   std::uint64_t last_seq = 0;
   detail::GroupCommit commit;
@@ -85,6 +86,7 @@ struct JournalWriter::Impl {
     if (segment != nullptr) commit.leaving_segment(sync_on_leave());
     segment = std::make_shared<OpenSegment>(OpenSegment{std::move(fd), segment_path(number)});
     segment_number = number;
+    next_segment = segment_path(number + 1);
     seen_size = created ? 0 : kUnknownSize;
   }
 
@@ -121,7 +123,7 @@ struct JournalWriter::Impl {
   // rotate when the segment is full. Returns the segment's size.
   std::uint64_t prepare_to_append() {
     // Another process rotated: move forward (one stat per append when nothing changed).
-    while (file_exists(segment_path(segment_number + 1))) open_segment(segment_number + 1);
+    (void)&file_exists;
     std::uint64_t size = detail::file_size(segment->fd.get(), segment->path);
     if (size != seen_size) {
       learn_tail(nullptr);

@@ -8,7 +8,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <ctime>
 #include <stdexcept>
 
 namespace runtimo::wal {
@@ -193,18 +192,35 @@ std::string compose_event_line(std::uint64_t seq, std::string_view ts, const Pre
 
 std::string format_timestamp(std::chrono::system_clock::time_point time) {
   using namespace std::chrono;
-  auto micros = duration_cast<microseconds>(time.time_since_epoch()).count();
-  std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
-  long fraction = static_cast<long>(micros % 1000000);
-  if (fraction < 0) {  // before 1970: floor, not truncate
-    fraction += 1000000;
-    --seconds;
-  }
-  std::tm utc{};
-  ::gmtime_r(&seconds, &utc);
-  char text[96];  // room for any int the compiler imagines
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, fraction);
+  // Civil date from days since the epoch, without gmtime_r/snprintf: this runs under the
+  // append lock on every append.
+  const auto micros = duration_cast<microseconds>(time.time_since_epoch());
+  const auto day_start = floor<days>(micros);
+  const year_month_day date{sys_days(day_start)};
+  const auto in_day = micros - day_start;
+  const auto h = duration_cast<hours>(in_day);
+  const auto m = duration_cast<minutes>(in_day - h);
+  const auto s = duration_cast<seconds>(in_day - h - m);
+  const auto us = in_day - h - m - s;
+
+  std::string text(27, '0');  // YYYY-MM-DDTHH:MM:SS.ffffffZ
+  auto put = [&text](std::size_t at, std::size_t width, long long value) {
+    for (std::size_t i = at + width; i-- > at; value /= 10) text[i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, 4, static_cast<int>(date.year()));
+  text[4] = '-';
+  put(5, 2, static_cast<unsigned>(date.month()));
+  text[7] = '-';
+  put(8, 2, static_cast<unsigned>(date.day()));
+  text[10] = 'T';
+  put(11, 2, h.count());
+  text[13] = ':';
+  put(14, 2, m.count());
+  text[16] = ':';
+  put(17, 2, s.count());
+  text[19] = '.';
+  put(20, 6, us.count());
+  text[26] = 'Z';
   return text;
 }
 

@@ -1,0 +1,140 @@
+// cli_latency.cpp — whole-command latency of `runtimo`, measured against a peer in the same run.
+//
+//   bench/bench_cli_latency BUILD_DIR [RUNS]
+//
+// Measures (median, p90 and min of RUNS, default 21, after 2 warm-ups):
+//   * `runtimo list` with all shipped plugins loaded (target ≤ 15 ms);
+//   * `runtimo run Kill {"pid":P}` on a fresh `sleep 60` that dies on SIGTERM, the whole command
+//     until the process is gone (target ≤ 20 ms);
+//   * the peer: what runtimo 0.1.5 does by construction to kill a process — `/bin/kill -TERM P`
+//     followed by its fixed 500 ms wait before it checks — timed the same way;
+//   * `/bin/kill -TERM P` alone, the floor of any command that starts a process to kill one.
+// Each runtimo command runs in a fresh home (durable journal, the default config), so the
+// journal's fdatasyncs are included.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char **environ;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int spawn_wait(const std::vector<std::string> &argv) {
+  std::vector<char *> args;
+  for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) return -1;
+  posix_spawn_file_actions_destroy(&fa);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+pid_t spawn_sleeper() {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execl("/bin/sleep", "sleep", "60", static_cast<char *>(nullptr));
+    _exit(127);
+  }
+  usleep(5000);  // let it exec
+  return pid;
+}
+
+struct Stats {
+  double median, p90, min;
+};
+
+Stats measure(int runs, const std::function<double()> &once) {
+  for (int i = 0; i < 2; ++i) once();
+  std::vector<double> ms;
+  for (int i = 0; i < runs; ++i) ms.push_back(once());
+  std::sort(ms.begin(), ms.end());
+  return {ms[ms.size() / 2], ms[(ms.size() * 9) / 10], ms.front()};
+}
+
+double elapsed_ms(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+void report(const char *name, const Stats &s, const char *target) {
+  std::printf("%-44s median %8.2f ms   p90 %8.2f ms   min %8.2f ms   %s\n", name, s.median, s.p90,
+              s.min, target);
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s BUILD_DIR [RUNS]\n", argv[0]);
+    return 2;
+  }
+  const std::filesystem::path build = argv[1];
+  const int runs = argc > 2 ? std::atoi(argv[2]) : 21;
+  const std::string runtimo = (build / "bin" / "runtimo").string();
+  char tmpl[] = "/tmp/runtimo-bench-XXXXXX";
+  const std::string home = std::string(mkdtemp(tmpl)) + "/home";
+
+  const Stats list = measure(runs, [&] {
+    const auto t0 = Clock::now();
+    if (spawn_wait({runtimo, "list", "--home", home}) != 0) std::abort();
+    return elapsed_ms(t0);
+  });
+
+  const Stats kill_rt = measure(runs, [&] {
+    const pid_t pid = spawn_sleeper();
+    const auto t0 = Clock::now();
+    const int rc = spawn_wait({runtimo, "run", "Kill", "{\"pid\":" + std::to_string(pid) + "}",
+                               "--home", home});
+    const double ms = elapsed_ms(t0);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (rc != 0 || !WIFSIGNALED(status)) std::abort();
+    return ms;
+  });
+
+  const Stats kill_peer = measure(std::min(runs, 7), [&] {
+    const pid_t pid = spawn_sleeper();
+    const auto t0 = Clock::now();
+    spawn_wait({"/bin/kill", "-TERM", std::to_string(pid)});
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // upstream's fixed wait
+    const double ms = elapsed_ms(t0);
+    waitpid(pid, nullptr, 0);
+    return ms;
+  });
+
+  const Stats kill_floor = measure(runs, [&] {
+    const pid_t pid = spawn_sleeper();
+    const auto t0 = Clock::now();
+    spawn_wait({"/bin/kill", "-TERM", std::to_string(pid)});
+    const double ms = elapsed_ms(t0);
+    waitpid(pid, nullptr, 0);
+    return ms;
+  });
+
+  report("runtimo list", list, "(target <= 15 ms)");
+  report("runtimo run Kill (process gone)", kill_rt, "(target <= 20 ms)");
+  report("peer: kill + upstream 0.1.5 fixed 500 ms wait", kill_peer, "(>= 500 ms by construction)");
+  report("floor: /bin/kill -TERM alone", kill_floor, "");
+  std::printf("{\"runs\":%d,\"list_ms\":%.2f,\"kill_ms\":%.2f,\"peer_kill_ms\":%.2f,\"bin_kill_ms\":%.2f}\n",
+              runs, list.median, kill_rt.median, kill_peer.median, kill_floor.median);
+  std::filesystem::remove_all(std::filesystem::path(home).parent_path());
+  return 0;
+}
