@@ -128,6 +128,7 @@ JobResult Executor::run(std::string_view capability, std::string_view args_json,
     body["stage"] = result.stage;
     body["dry_run"] = options.dry_run;
     body["error"] = error_json(error);
+    body["duration_ms"] = ms_since(t0);
     result.error = std::move(error);
     try {
       result.wal_seq = services_.journal->append("job.rejected", result.job_id, body,
