@@ -4,6 +4,7 @@
 
 #include "config/settings.hpp"
 #include "exec/executor.hpp"
+#include "exec/running_jobs.hpp"
 #include "log/log.hpp"
 #include "plugin/plugin_registry.hpp"
 #include "policy/path_policy.hpp"
@@ -24,6 +25,7 @@ struct Runtime::Impl {
   std::unique_ptr<plugin::PluginRegistry> registry;
   std::unique_ptr<policy::PathPolicy> paths;
   std::unique_ptr<policy::ProcessPolicy> processes;
+  std::unique_ptr<exec::RunningJobs> running;
   std::unique_ptr<exec::Executor> executor;
 };
 
@@ -101,6 +103,23 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
                "journal recovery cut a torn tail of " + std::to_string(r.cut_bytes) +
                    " bytes (" + r.reason + "); the bytes are kept in " + r.kept_in.string());
 
+  // Jobs whose runner died before their terminal event: journal them as interrupted.
+  impl->running = std::make_unique<exec::RunningJobs>(impl->home / "run");
+  for (const auto &o : impl->running->orphans()) {
+    boost::json::object body{
+        {"capability", o.capability},
+        {"runner", boost::json::object{{"pid", o.runner_pid}, {"start_time", o.runner_start_time}}},
+        {"reason", "the Runtimo process running the job ended before the job finished; "
+                   "its effects, if any, are unknown"}};
+    try {
+      impl->journal->append("job.interrupted", o.job_id, body, wal::Durability::durable);
+      impl->running->end(o.job_id);
+      log::write(log::Level::warning, "job was interrupted by the end of its runner", o.job_id);
+    } catch (const wal::JournalError &e) {
+      throw RuntimeError(RuntimeError::Kind::journal, std::string("cannot journal an interrupted job: ") + e.what());
+    }
+  }
+
   plugin::LoadOptions load;
   if (options.load_build_plugins) load.dirs.emplace_back(RUNTIMO_BUILD_PLUGIN_DIR);
   for (const auto &d : impl->settings.plugin_dirs) load.dirs.push_back(d);
@@ -123,6 +142,7 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
   services.journal = impl->journal.get();
   services.paths = impl->paths.get();
   services.processes = impl->processes.get();
+  services.running = impl->running.get();
   services.max_output_bytes = impl->settings.max_output_bytes;
   services.default_deadline = std::chrono::milliseconds(impl->settings.default_deadline_ms);
   impl->executor = std::make_unique<exec::Executor>(services);

@@ -12,6 +12,7 @@
 
 #include "exec/host_api.hpp"
 #include "exec/journal_bounds.hpp"
+#include "exec/running_jobs.hpp"
 #include "log/log.hpp"
 #include "util/ids.hpp"
 #include "wal/journal.hpp"
@@ -236,6 +237,7 @@ JobResult Executor::run(std::string_view capability, std::string_view args_json,
       return result;
     }
   }
+  if (services_.running != nullptr) services_.running->begin(job.id, cap->name);
   log::write(log::Level::info, "executing " + cap->name, job.id, cap->plugin_name);
 
   // 6. execute
@@ -289,6 +291,7 @@ JobResult Executor::run(std::string_view capability, std::string_view args_json,
                               {}, "check the disk and the permissions of the Runtimo home"};
     }
   }
+  if (services_.running != nullptr) services_.running->end(job.id);
   log::write(log::Level::info, std::string("finished: ") + std::string(to_string(result.status)),
              job.id, cap->plugin_name);
   return result;

@@ -24,6 +24,7 @@ class ProcessPolicy;
 }  // namespace runtimo::policy
 
 namespace runtimo::exec {
+class RunningJobs;
 
 // What every job of a Runtime shares. All members are thread-safe to use concurrently.
 struct Services {
@@ -31,6 +32,7 @@ struct Services {
   wal::JournalWriter *journal = nullptr;
   const policy::PathPolicy *paths = nullptr;
   const policy::ProcessPolicy *processes = nullptr;
+  const RunningJobs *running = nullptr;  // markers of executing jobs (may be null)
   std::uint64_t max_output_bytes = 4096;
   std::chrono::milliseconds default_deadline{30000};
 };
