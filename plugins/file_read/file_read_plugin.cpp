@@ -70,9 +70,9 @@ std::int64_t integer(const boost::json::object &args, const char *key, std::int6
   if (v->is_int64()) {
     value = v->get_int64();
   } else if (v->is_uint64()) {
-    value = v->get_uint64() > static_cast<std::uint64_t>(high) ? high + 1
-                                                               : static_cast<std::int64_t>(
-                                                                     v->get_uint64());
+    value = v->get_uint64() > static_cast<std::uint64_t>(high)
+                ? high + 1
+                : static_cast<std::int64_t>(v->get_uint64());
   } else if (v->is_double() && std::isfinite(v->get_double()) &&
              std::trunc(v->get_double()) == v->get_double() &&
              std::fabs(v->get_double()) < 9.0e15) {
@@ -132,8 +132,8 @@ rt_status read_at(Job &job, int fd, const std::string &resolved, std::int64_t of
                           " bytes: the job " +
                           (job.remaining_ms() == 0 ? "reached its deadline" : "was cancelled"));
     const std::size_t ask = std::min(kChunk, want - got);
-    const ssize_t n = ::pread(fd, buf->data() + got, ask, static_cast<off_t>(offset) +
-                                                              static_cast<off_t>(got));
+    const ssize_t n =
+        ::pread(fd, buf->data() + got, ask, static_cast<off_t>(offset) + static_cast<off_t>(got));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       const int err = errno;

@@ -19,7 +19,9 @@ std::size_t sequence_length(std::uint8_t lead) {
   return 0;
 }
 
-bool continuation(std::uint8_t byte) { return (byte & 0xC0) == 0x80; }
+bool continuation(std::uint8_t byte) {
+  return (byte & 0xC0) == 0x80;
+}
 
 }  // namespace
 

@@ -21,8 +21,8 @@ std::optional<std::int64_t> integer(const boost::json::object &args, const char 
   if (v->is_int64()) return v->get_int64();
   if (v->is_uint64()) {
     if (v->get_uint64() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-      throw Error(RT_INVALID_ARGS, std::string(key) + " " + std::to_string(v->get_uint64()) +
-                                       " is out of range");
+      throw Error(RT_INVALID_ARGS,
+                  std::string(key) + " " + std::to_string(v->get_uint64()) + " is out of range");
     return static_cast<std::int64_t>(v->get_uint64());
   }
   if (v->is_double()) {
@@ -30,8 +30,8 @@ std::optional<std::int64_t> integer(const boost::json::object &args, const char 
     if (std::isfinite(d) && std::trunc(d) == d && std::fabs(d) < 9.0e15)
       return static_cast<std::int64_t>(d);
   }
-  throw Error(RT_INVALID_ARGS, std::string(key) + " must be an integer, not " +
-                                   boost::json::serialize(*v));
+  throw Error(RT_INVALID_ARGS,
+              std::string(key) + " must be an integer, not " + boost::json::serialize(*v));
 }
 
 std::int64_t bounded(std::int64_t value, const char *key, std::int64_t low, std::int64_t high) {

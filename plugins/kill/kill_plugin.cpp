@@ -26,7 +26,9 @@ namespace {
 
 using sdk::Job;
 
-std::string pid_text(std::int64_t pid) { return "PID " + std::to_string(pid); }
+std::string pid_text(std::int64_t pid) {
+  return "PID " + std::to_string(pid);
+}
 
 std::string signal_text(int signal) {
   return signal_name(signal) + " (" + std::to_string(signal) + ")";
@@ -47,12 +49,9 @@ struct Target {
 };
 
 boost::json::object report(const Target &t, int signal) {
-  return boost::json::object{{"pid", t.pid},
-                             {"signal", signal},
-                             {"signal_name", signal_name(signal)},
-                             {"comm", t.comm},
-                             {"start_time", t.start_time},
-                             {"state_before", t.state_before}};
+  return boost::json::object{
+      {"pid", t.pid},   {"signal", signal},           {"signal_name", signal_name(signal)},
+      {"comm", t.comm}, {"start_time", t.start_time}, {"state_before", t.state_before}};
 }
 
 rt_status dry_run(Job &job, const KillArgs &a) {
@@ -90,10 +89,9 @@ rt_status send_or_fail(Job &job, const ProcessHandle &process, const Target &t, 
     *exited_first = true;
     return RT_OK;
   }
-  const std::string what = "cannot send " + signal_text(signal) + " to " + pid_text(t.pid) +
-                           " (" + t.comm + "): " + std::strerror(err);
-  if (err == EPERM)
-    return job.fail(RT_DENIED, what, "Runtimo's user may not signal this process");
+  const std::string what = "cannot send " + signal_text(signal) + " to " + pid_text(t.pid) + " (" +
+                           t.comm + "): " + std::strerror(err);
+  if (err == EPERM) return job.fail(RT_DENIED, what, "Runtimo's user may not signal this process");
   return job.fail(RT_FAILED, what);
 }
 
@@ -106,11 +104,10 @@ rt_status execute_kill(Job &job, const KillArgs &a) {
       return job.fail(RT_NOT_FOUND, "process " + std::to_string(a.pid) + " does not exist",
                       "list processes again to find the current pid");
     if (process.error() == EINVAL)
-      return job.fail(RT_INVALID_ARGS,
-                      std::to_string(a.pid) + " is a thread id, not a process id",
+      return job.fail(RT_INVALID_ARGS, std::to_string(a.pid) + " is a thread id, not a process id",
                       "give the process id (Tgid in /proc/<pid>/status)");
-    return job.fail(RT_FAILED, "cannot open " + pid_text(a.pid) + ": " +
-                                   std::strerror(process.error()));
+    return job.fail(RT_FAILED,
+                    "cannot open " + pid_text(a.pid) + ": " + std::strerror(process.error()));
   }
   // The machine may have changed since validate(): ask the policy again, now that the pidfd
   // pins the process.
@@ -146,8 +143,8 @@ rt_status execute_kill(Job &job, const KillArgs &a) {
     data["killed"] = false;
     data["escalated"] = false;
     data["waited_ms"] = 0;
-    return job.output(data, "Sent " + signal_text(a.signal) + " to " + pid_text(a.pid) + " (" +
-                                t.comm + ")");
+    return job.output(
+        data, "Sent " + signal_text(a.signal) + " to " + pid_text(a.pid) + " (" + t.comm + ")");
   }
 
   // Each wait is bounded by what it asks for and by the job's deadline.
@@ -186,12 +183,12 @@ rt_status execute_kill(Job &job, const KillArgs &a) {
                                           std::to_string(*a.escalate_after_ms) + " ms,"
                                     : signal_name(a.signal);
   const std::string target = pid_text(a.pid) + " (" + t.comm + ")";
-  const std::string still = target + " is still running " + std::to_string(waited) +
-                            " ms after " + signal_name(last_signal);
+  const std::string still = target + " is still running " + std::to_string(waited) + " ms after " +
+                            signal_name(last_signal);
   switch (stop) {
     case Stop::exited:
-      return job.output(data, "Killed " + target + " with " + how + " in " +
-                                  std::to_string(waited) + " ms");
+      return job.output(
+          data, "Killed " + target + " with " + how + " in " + std::to_string(waited) + " ms");
     case Stop::deadline:
       return job.fail(RT_TIMEOUT, still + ": the job's deadline came first",
                       "give the job a longer deadline, or use signal 9");
@@ -201,8 +198,8 @@ rt_status execute_kill(Job &job, const KillArgs &a) {
       break;
   }
   if (a.wait_ms == 0)
-    return job.output(data, "Sent " + how + " to " + target +
-                                "; not waiting for it to exit (wait_ms is 0)");
+    return job.output(
+        data, "Sent " + how + " to " + target + "; not waiting for it to exit (wait_ms is 0)");
   return job.fail(RT_FAILED, still, "retry with a longer wait_ms, escalate_after_ms, or signal 9");
 }
 

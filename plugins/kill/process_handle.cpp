@@ -47,9 +47,11 @@ bool ProcessHandle::exited() const {
 bool ProcessHandle::wait_exit(std::int64_t budget_ms,
                               const std::function<bool()> &keep_waiting) const {
   using clock = std::chrono::steady_clock;
-  const auto deadline = clock::now() + std::chrono::milliseconds(std::max<std::int64_t>(0, budget_ms));
+  const auto deadline =
+      clock::now() + std::chrono::milliseconds(std::max<std::int64_t>(0, budget_ms));
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
     const std::int64_t slice = std::clamp<std::int64_t>(left.count(), 0, kSliceMs);
     pollfd p{fd_, POLLIN, 0};
     const int rc = ::poll(&p, 1, static_cast<int>(slice));

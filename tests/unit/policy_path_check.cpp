@@ -179,7 +179,8 @@ BOOST_AUTO_TEST_CASE(dangling_symlink_resolves_to_where_a_create_would_land) {
 BOOST_AUTO_TEST_CASE(missing_path_resolves_its_deepest_existing_ancestor) {
   Tree t;
   fs::create_directory_symlink(t.allowed, t.root / "alias");
-  const auto d = t.policy().check((t.root / "alias" / "a" / "./b").string(), RT_ACCESS_WRITE, t.root);
+  const auto d =
+      t.policy().check((t.root / "alias" / "a" / "./b").string(), RT_ACCESS_WRITE, t.root);
   BOOST_TEST_REQUIRE(d.ok(), d.message);
   BOOST_TEST(d.resolved == (t.allowed / "a" / "b").string());
 }

@@ -25,7 +25,9 @@ using runtimo::test::TempDir;
 
 namespace {
 
-void write_file(const fs::path &p, const std::string &text) { std::ofstream(p) << text; }
+void write_file(const fs::path &p, const std::string &text) {
+  std::ofstream(p) << text;
+}
 
 std::string read_file(const fs::path &p) {
   std::ifstream in(p);
@@ -142,8 +144,7 @@ BOOST_AUTO_TEST_CASE(truncating_open_of_a_hard_link_leaves_the_protected_file_in
   const fs::path link = t.allowed / "harmless.txt";
   fs::create_hard_link(t.outside / "secret.txt", link);
   Fd f;
-  const auto d =
-      t.policy().open(link.string(), RT_ACCESS_WRITE, O_WRONLY | O_TRUNC, t.root, &f.fd);
+  const auto d = t.policy().open(link.string(), RT_ACCESS_WRITE, O_WRONLY | O_TRUNC, t.root, &f.fd);
   BOOST_TEST(d.status == RT_DENIED);
   BOOST_TEST(read_file(t.outside / "secret.txt") == "secret");
 }
@@ -195,8 +196,8 @@ BOOST_AUTO_TEST_CASE(missing_file_is_not_found) {
 BOOST_AUTO_TEST_CASE(write_flags_need_write_access) {
   Tree t;
   Fd f;
-  const auto d = t.policy().open((t.allowed / "notes.txt").string(), RT_ACCESS_READ, O_WRONLY,
-                                 t.root, &f.fd);
+  const auto d =
+      t.policy().open((t.allowed / "notes.txt").string(), RT_ACCESS_READ, O_WRONLY, t.root, &f.fd);
   BOOST_TEST(d.status == RT_INVALID_ARGS);
   BOOST_TEST(f.fd == -1);
 }

@@ -68,7 +68,8 @@ std::vector<std::string> numbers_in(const std::string &text) {
 void expect_refused_naming_only(const ProcessPolicy &policy, std::int64_t pid) {
   const auto d = policy.check(pid);
   BOOST_TEST(d.status == RT_DENIED, "pid " << pid);
-  BOOST_TEST(d.message == "PID " + std::to_string(pid) + " is protected: Runtimo does not signal it");
+  BOOST_TEST(d.message ==
+             "PID " + std::to_string(pid) + " is protected: Runtimo does not signal it");
   for (const std::string &n : numbers_in(d.message + " " + d.hint))
     BOOST_TEST(n == std::to_string(pid), "refusal of " << pid << " mentions " << n);
 }
@@ -135,8 +136,7 @@ BOOST_AUTO_TEST_CASE(fresh_child_may_be_signalled) {
 
 BOOST_AUTO_TEST_CASE(invalid_pids_are_refused_as_invalid) {
   const ProcessPolicy policy(kUnits);
-  for (const std::int64_t pid : {std::int64_t{0}, std::int64_t{-1},
-                                 std::int64_t{INT32_MAX} + 1}) {
+  for (const std::int64_t pid : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{INT32_MAX} + 1}) {
     const auto d = policy.check(pid);
     BOOST_TEST(d.status == RT_INVALID_ARGS, "pid " << pid);
   }

@@ -67,8 +67,8 @@ BOOST_AUTO_TEST_CASE(long_comm_is_cut_to_fit) {
 BOOST_AUTO_TEST_CASE(malformed_stat_lines_are_rejected) {
   BOOST_TEST(!parse_proc_stat("").has_value());
   BOOST_TEST(!parse_proc_stat("4242 no-parens S 1").has_value());
-  BOOST_TEST(!parse_proc_stat("4242 (x) S 1 2 3").has_value());      // too few fields
-  BOOST_TEST(!parse_proc_stat("abc (x)" + kTail).has_value());         // pid not a number
+  BOOST_TEST(!parse_proc_stat("4242 (x) S 1 2 3").has_value());  // too few fields
+  BOOST_TEST(!parse_proc_stat("abc (x)" + kTail).has_value());   // pid not a number
   BOOST_TEST(!parse_proc_stat("4242 (x) S notanumber 4242 4242 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5")
                   .has_value());
 }

@@ -19,8 +19,8 @@ bool is_link_to_protected(const struct stat &opened, const std::vector<std::stri
         const char *candidate = matches.gl_pathv[i];
         if (reading && basename_matches(candidate, readable_exceptions)) continue;
         struct stat st {};
-        same = ::stat(candidate, &st) == 0 && st.st_dev == opened.st_dev &&
-               st.st_ino == opened.st_ino;
+        same =
+            ::stat(candidate, &st) == 0 && st.st_dev == opened.st_dev && st.st_ino == opened.st_ino;
       }
     }
     ::globfree(&matches);

@@ -12,7 +12,9 @@
 namespace runtimo::policy {
 namespace {
 
-bool creates(int flags) { return (flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE; }
+bool creates(int flags) {
+  return (flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE;
+}
 
 int openat2_no_symlinks(const std::string &path, int flags) {
   open_how how{};
@@ -46,7 +48,7 @@ PathDecision refusal(int err, const std::string &path) {
     case ENOENT:
       d.status = RT_NOT_FOUND;
       d.message = "cannot open " + path + ": " + why;
-      d.hint = "check the path; a file is only created when the capability writes one";
+      d.hint = "check the path (a relative path is resolved against the job's working directory)";
       break;
     case EACCES:
     case EPERM:

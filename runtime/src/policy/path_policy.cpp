@@ -129,9 +129,8 @@ PathDecision PathPolicy::check(std::string_view path, std::uint32_t access,
   for (const std::string *candidate : {&given, &resolved.path}) {
     if (!matches_protected(*candidate, protected_)) continue;
     if (!writing && basename_matches(*candidate, rules_.readable_exceptions)) continue;
-    const std::string what = given == resolved.path ? given
-                                                     : given + " resolves to " + resolved.path +
-                                                           ", which";
+    const std::string what =
+        given == resolved.path ? given : given + " resolves to " + resolved.path + ", which";
     return refuse(RT_DENIED, what + " is protected: Runtimo never reads or writes it",
                   "protected paths are listed in the config under paths.protected");
   }
@@ -143,8 +142,9 @@ PathDecision PathPolicy::check(std::string_view path, std::uint32_t access,
                                     ? "no directory is writable"
                                     : "writes are allowed under " + listed(write_prefixes_);
     return refuse(RT_DENIED, named + " is outside the directories Runtimo may write",
-                  allowed + "; to allow another directory, add it to RUNTIMO_ALLOWED_PATHS or "
-                            "to paths.write_prefixes in the config");
+                  allowed +
+                      "; to allow another directory, add it to RUNTIMO_ALLOWED_PATHS or "
+                      "to paths.write_prefixes in the config");
   }
   if ((access & RT_ACCESS_READ) != 0 && !read_prefixes_.empty() &&
       !within_any(resolved.path, read_prefixes_)) {
@@ -165,10 +165,10 @@ PathDecision PathPolicy::open(std::string_view path, std::uint32_t access, int o
   PathDecision decision = check(path, access, working_dir);
   if (!decision.ok()) return decision;
   if (flags_write(open_flags) && (access & RT_ACCESS_WRITE) == 0)
-    return refuse(RT_INVALID_ARGS,
-                  "open flags ask to write " + decision.resolved +
-                      " but only read access was checked",
-                  "ask for RT_ACCESS_WRITE to open for writing");
+    return refuse(
+        RT_INVALID_ARGS,
+        "open flags ask to write " + decision.resolved + " but only read access was checked",
+        "ask for RT_ACCESS_WRITE to open for writing");
 
   int raw = -1;
   PathDecision opened = open_without_symlinks(decision.resolved, open_flags & ~O_TRUNC, &raw);
@@ -183,10 +183,10 @@ PathDecision PathPolicy::open(std::string_view path, std::uint32_t access, int o
   const bool reading = (access & RT_ACCESS_WRITE) == 0;
   if (is_link_to_protected(st, protected_, rules_.readable_exceptions, reading)) {
     ::close(raw);
-    return refuse(RT_DENIED,
-                  decision.resolved +
-                      " is a hard link to a protected file: Runtimo never reads or writes it",
-                  "protected paths are listed in the config under paths.protected");
+    return refuse(
+        RT_DENIED,
+        decision.resolved + " is a hard link to a protected file: Runtimo never reads or writes it",
+        "protected paths are listed in the config under paths.protected");
   }
   if ((open_flags & O_TRUNC) != 0 && S_ISREG(st.st_mode) && ::ftruncate(raw, 0) != 0) {
     const int err = errno;

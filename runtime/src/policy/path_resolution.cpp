@@ -80,13 +80,12 @@ Resolution resolution_error(int err, const std::string &path) {
 Resolution absolute_path(std::string_view path, const std::filesystem::path &working_dir) {
   if (path.empty()) return refuse(RT_INVALID_ARGS, "path is empty", "give a file path");
   if (const std::size_t nul = path.find('\0'); nul != std::string_view::npos)
-    return refuse(RT_INVALID_ARGS,
-                  "path contains a NUL byte at offset " + std::to_string(nul),
+    return refuse(RT_INVALID_ARGS, "path contains a NUL byte at offset " + std::to_string(nul),
                   "a path cannot contain NUL bytes");
   if (path.size() >= PATH_MAX)
-    return refuse(RT_INVALID_ARGS,
-                  "path is " + std::to_string(path.size()) + " bytes long: the limit is " +
-                      std::to_string(PATH_MAX - 1) + " (PATH_MAX)");
+    return refuse(RT_INVALID_ARGS, "path is " + std::to_string(path.size()) +
+                                       " bytes long: the limit is " + std::to_string(PATH_MAX - 1) +
+                                       " (PATH_MAX)");
   Resolution r;
   if (path.front() == '/') {
     r.path.assign(path);
@@ -95,8 +94,9 @@ Resolution absolute_path(std::string_view path, const std::filesystem::path &wor
     if (base.empty() || base.front() != '/') {
       std::error_code ec;
       base = std::filesystem::current_path(ec).string();
-      if (ec) return refuse(RT_FAILED, "cannot resolve relative path " + std::string(path) +
-                                           ": no working directory (" + ec.message() + ")");
+      if (ec)
+        return refuse(RT_FAILED, "cannot resolve relative path " + std::string(path) +
+                                     ": no working directory (" + ec.message() + ")");
     }
     r.path = join(base, path);
   }

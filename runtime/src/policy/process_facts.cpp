@@ -114,8 +114,7 @@ bool cgroup_has_unit(std::string_view cgroup_text, const std::vector<std::string
 
     // "id:controllers:path" — the path is everything after the second ':'.
     const std::size_t first = line.find(':');
-    const std::size_t second =
-        first == std::string_view::npos ? first : line.find(':', first + 1);
+    const std::size_t second = first == std::string_view::npos ? first : line.find(':', first + 1);
     if (second == std::string_view::npos) continue;
     const std::string_view path = line.substr(second + 1);
 

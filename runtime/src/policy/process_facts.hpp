@@ -14,7 +14,7 @@ namespace runtimo::policy {
 
 struct ProcessFacts {
   std::int64_t ppid = 0;
-  std::int64_t tgid = 0;      // the process a thread id belongs to (== pid for a process)
+  std::int64_t tgid = 0;       // the process a thread id belongs to (== pid for a process)
   bool kernel_thread = false;  // PF_KTHREAD in the flags field of /proc/<pid>/stat
 };
 

@@ -37,8 +37,9 @@ ProcessDecision denied(std::int64_t pid) {
   ProcessDecision d;
   d.status = RT_DENIED;
   d.message = "PID " + std::to_string(pid) + " is protected: Runtimo does not signal it";
-  d.hint = "choose a process your work started; system processes and Runtimo's own are never "
-           "signalled";
+  d.hint =
+      "choose a process your work started; system processes and Runtimo's own are never "
+      "signalled";
   return d;
 }
 

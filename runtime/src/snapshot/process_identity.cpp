@@ -4,12 +4,13 @@
 // the pid is reused meanwhile (a stale directory fd yields ESRCH, never another process).
 #include "snapshot/process_identity.hpp"
 
+#include "snapshot/proc_files.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <climits>
 #include <cstring>
 #include <string>
@@ -24,24 +25,12 @@ constexpr std::uint32_t kPfKthread = 0x00200000;  // PF_KTHREAD in include/linux
 constexpr std::size_t kAfterComm = 3;
 constexpr std::size_t kPpidField = 4;
 constexpr std::size_t kFlagsField = 9;
+constexpr std::size_t kUtimeField = 14;
+constexpr std::size_t kStimeField = 15;
+constexpr std::size_t kThreadsField = 20;
 constexpr std::size_t kStartTimeField = 22;
-
-template <class T>
-bool parse_number(std::string_view text, T *out) {
-  if (text.empty()) return false;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
-  return ec == std::errc{} && end == text.data() + text.size();
-}
-
-// The space-separated field starting at `pos`, which is advanced past it.
-std::string_view next_field(std::string_view text, std::size_t *pos) {
-  while (*pos < text.size() && text[*pos] == ' ') ++*pos;
-  const std::size_t start = *pos;
-  while (*pos < text.size() && text[*pos] != ' ' && text[*pos] != '\n') ++*pos;
-  return text.substr(start, *pos - start);
-}
-
-bool gone(int err) { return err == ENOENT || err == ESRCH; }
+constexpr std::size_t kVsizeField = 23;
+constexpr std::size_t kRssField = 24;
 
 rt_process_identity absent(std::int64_t pid) {
   rt_process_identity id{};
@@ -51,41 +40,22 @@ rt_process_identity absent(std::int64_t pid) {
   return id;
 }
 
-// Reads the whole (small) file `name` below `dir_fd` into buf; returns its length or -errno.
-long read_small(int dir_fd, const char *name, char *buf, std::size_t cap) {
-  const int fd = ::openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) return -errno;
-  std::size_t got = 0;
-  while (got < cap) {
-    const ssize_t n = ::read(fd, buf + got, cap - got);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      return -err;
-    }
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  return static_cast<long>(got);
-}
-
-}  // namespace
-
-std::optional<rt_process_identity> parse_proc_stat(std::string_view text) {
+// The one stat parser: reads fields up to `last_field` (kStartTimeField for the identity,
+// kRssField for the snapshot) into *out; false when malformed or shorter.
+bool parse_stat_line(std::string_view text, std::size_t last_field, ProcStatFields *out) {
   // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so it runs from the
   // first "(" to the last ")".
   const std::size_t open = text.find('(');
   const std::size_t close = text.rfind(')');
   if (open == std::string_view::npos || close == std::string_view::npos || close < open ||
       open < 2 || text[open - 1] != ' ')
-    return std::nullopt;
+    return false;
 
-  rt_process_identity id{};
+  rt_process_identity &id = out->identity;
+  id = rt_process_identity{};
   id.struct_size = sizeof id;
   id.exists = 1;
-  if (!parse_number(text.substr(0, open - 1), &id.pid) || id.pid <= 0) return std::nullopt;
+  if (!parse_number(text.substr(0, open - 1), &id.pid) || id.pid <= 0) return false;
 
   const std::string_view comm = text.substr(open + 1, close - open - 1);
   const std::size_t n = std::min(comm.size(), sizeof id.comm - 1);
@@ -94,24 +64,43 @@ std::optional<rt_process_identity> parse_proc_stat(std::string_view text) {
 
   std::size_t pos = close + 1;
   std::uint32_t flags = 0;
-  bool have_start = false;
-  for (std::size_t field = kAfterComm; field <= kStartTimeField; ++field) {
+  bool ok = true;
+  for (std::size_t field = kAfterComm; field <= last_field && ok; ++field) {
     const std::string_view f = next_field(text, &pos);
-    if (f.empty()) return std::nullopt;
-    if (field == kAfterComm) {
-      if (f.size() != 1) return std::nullopt;
-      id.state = f[0];
-    } else if (field == kPpidField) {
-      if (!parse_number(f, &id.ppid)) return std::nullopt;
-    } else if (field == kFlagsField) {
-      if (!parse_number(f, &flags)) return std::nullopt;
-    } else if (field == kStartTimeField) {
-      have_start = parse_number(f, &id.start_time_ticks);
+    if (f.empty()) return false;
+    switch (field) {
+      case kAfterComm:
+        ok = f.size() == 1;
+        id.state = f[0];
+        break;
+      case kPpidField: ok = parse_number(f, &id.ppid); break;
+      case kFlagsField: ok = parse_number(f, &flags); break;
+      case kUtimeField: ok = parse_number(f, &out->utime_ticks); break;
+      case kStimeField: ok = parse_number(f, &out->stime_ticks); break;
+      case kThreadsField: ok = parse_number(f, &out->num_threads); break;
+      case kStartTimeField: ok = parse_number(f, &id.start_time_ticks); break;
+      case kVsizeField: ok = parse_number(f, &out->vsize_bytes); break;
+      case kRssField: ok = parse_number(f, &out->rss_pages); break;
+      default: break;
     }
   }
-  if (!have_start) return std::nullopt;
+  if (!ok) return false;
   id.kernel_thread = (flags & kPfKthread) != 0 ? 1 : 0;
-  return id;
+  return true;
+}
+
+}  // namespace
+
+std::optional<rt_process_identity> parse_proc_stat(std::string_view text) {
+  ProcStatFields fields;
+  if (!parse_stat_line(text, kStartTimeField, &fields)) return std::nullopt;
+  return fields.identity;
+}
+
+std::optional<ProcStatFields> parse_proc_stat_fields(std::string_view text) {
+  ProcStatFields fields;
+  if (!parse_stat_line(text, kRssField, &fields)) return std::nullopt;
+  return fields;
 }
 
 rt_process_identity read_process_identity(std::int64_t pid) {
@@ -126,7 +115,7 @@ rt_process_identity read_process_identity(std::int64_t pid) {
 
   const int dir_fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd < 0) {
-    if (gone(errno)) return absent(pid);
+    if (process_gone(errno)) return absent(pid);
     // /proc/<pid> exists but cannot be opened (e.g. hidepid): the process exists, nothing
     // else is known.
     rt_process_identity id = absent(pid);
@@ -141,7 +130,7 @@ rt_process_identity read_process_identity(std::int64_t pid) {
   char buf[4096];  // a stat line is well below 1 KiB; comm is at most 64 bytes
   const long len = read_small(dir_fd, "stat", buf, sizeof buf);
   ::close(dir_fd);
-  if (len < 0 && gone(static_cast<int>(-len))) return absent(pid);
+  if (len < 0 && process_gone(static_cast<int>(-len))) return absent(pid);
 
   std::optional<rt_process_identity> parsed;
   if (len > 0) parsed = parse_proc_stat(std::string_view(buf, static_cast<std::size_t>(len)));
