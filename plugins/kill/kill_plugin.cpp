@@ -122,14 +122,14 @@ rt_status execute_kill(Job &job, const KillArgs &a) {
   t.comm = id.comm;
   t.start_time = id.start_time_ticks;
   t.state_before = std::string(1, id.state);
-  // While the pidfd's process has not exited, the pid is still its own, so `id` describes it.
-  if (process.exited()) return already_exited(job, t, a.signal);
   if (a.start_time && *a.start_time != t.start_time)
     return job.fail(RT_FAILED,
                     pid_text(a.pid) + " now belongs to another process (start time " +
                         std::to_string(t.start_time) + ", expected " +
                         std::to_string(*a.start_time) + ")",
                     "the process you meant has exited; list processes again");
+  // While the pidfd's process has not exited the pid is still its own, so `id` describes it.
+  if (process.exited()) return already_exited(job, t, a.signal);
 
   bool exited_first = false;
   if (const rt_status st = send_or_fail(job, process, t, a.signal, &exited_first); st != RT_OK)

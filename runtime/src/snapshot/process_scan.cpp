@@ -1,0 +1,176 @@
+// snapshot/process_scan.cpp — ProcessSampler::capture: one pass over /proc.
+//
+// Per process: openat(/proc, "<pid>", O_DIRECTORY) pins the process (every later read through
+// that fd is of the same process, or fails with ESRCH once it has exited — never another
+// process that reused the pid), fstat gives the owner, then one read of "stat" and one
+// bounded read of "cmdline". ENOENT/ESRCH anywhere means the process exited: it is skipped.
+#include "snapshot/process_snapshot.hpp"
+
+#include "snapshot/proc_files.hpp"
+#include "snapshot/process_identity.hpp"
+#include "snapshot/system_stats.hpp"
+#include "util/utf8.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <system_error>
+
+namespace runtimo::snapshot {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A stat line is at most ~1.2 KiB (comm ≤ 64 bytes, 52 numeric fields).
+constexpr std::size_t kStatBuffer = 2048;
+
+class Dir {
+ public:
+  explicit Dir(const char *path) : dir_(::opendir(path)) {
+    if (dir_ == nullptr)
+      throw std::system_error(errno, std::generic_category(), std::string("opendir ") + path);
+  }
+  ~Dir() { ::closedir(dir_); }
+  Dir(const Dir &) = delete;
+  Dir &operator=(const Dir &) = delete;
+  DIR *get() const { return dir_; }
+
+ private:
+  DIR *dir_;
+};
+
+bool pid_name(const char *name, std::int64_t *pid) {
+  if (name[0] < '1' || name[0] > '9') return false;
+  return parse_number(std::string_view(name), pid);
+}
+
+// Bytes that are not well-formed UTF-8 become '?', so the JSON stays valid.
+void make_utf8(std::string *text) {
+  if (util::is_valid_utf8(*text)) return;
+  for (char &c : *text)
+    if (static_cast<unsigned char>(c) >= 0x80) c = '?';
+}
+
+// cmdline: NUL-separated arguments, cut at `max` bytes.
+std::string cmdline_text(std::string_view raw, bool maybe_cut) {
+  while (!raw.empty() && raw.back() == '\0') raw.remove_suffix(1);
+  if (maybe_cut) raw = raw.substr(0, util::utf8_cut(raw, raw.size()));
+  std::string out(raw);
+  std::replace(out.begin(), out.end(), '\0', ' ');
+  make_utf8(&out);
+  return out;
+}
+
+double seconds_since_boot() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_BOOTTIME, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+}  // namespace
+
+ProcessSnapshot ProcessSampler::capture(const ProcessSnapshotOptions &options) {
+  std::lock_guard lock(mutex_);
+  const Clock::time_point start = Clock::now();
+  ProcessSnapshot snap;
+  snap.ts = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
+  static const long clk_tck = ::sysconf(_SC_CLK_TCK);
+  static const long page_size = ::sysconf(_SC_PAGESIZE);
+  const double ticks_per_s = clk_tck > 0 ? static_cast<double>(clk_tck) : 100.0;
+  if (!boot_time_) boot_time_ = read_boot_time(buffer_);
+  const double boot_time = boot_time_ ? static_cast<double>(*boot_time_) : 0.0;
+
+  const std::size_t cmdline_cap = options.cmdline ? options.cmdline_max : 0;
+  std::string cmdline_buf(cmdline_cap, '\0');
+  char stat_buf[kStatBuffer];
+  snap.processes.reserve(previous_.size() + 64);
+  {
+    Dir proc("/proc");
+    const int proc_fd = ::dirfd(proc.get());
+    while (const dirent *entry = ::readdir(proc.get())) {
+      std::int64_t pid = 0;
+      if (!pid_name(entry->d_name, &pid)) continue;
+      const int fd = ::openat(proc_fd, entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0) continue;  // exited, or hidden from us (hidepid)
+      struct stat st {};
+      const bool have_owner = ::fstat(fd, &st) == 0;
+      const long len = read_once(fd, "stat", stat_buf, sizeof stat_buf);
+      std::optional<ProcStatFields> fields;
+      if (len > 0) fields = parse_proc_stat_fields(std::string_view(stat_buf, len));
+      if (!fields) {  // exited between the open and the read (ESRCH), or unreadable
+        ::close(fd);
+        continue;
+      }
+      ProcessInfo p;
+      const rt_process_identity &id = fields->identity;
+      p.pid = pid;
+      p.ppid = id.ppid;
+      p.uid = have_owner ? st.st_uid : 0;
+      p.comm = id.comm;
+      make_utf8(&p.comm);
+      p.state = id.state;
+      p.kernel_thread = id.kernel_thread != 0;
+      p.threads = fields->num_threads;
+      p.rss_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(fields->rss_pages, 0)) *
+                    static_cast<std::uint64_t>(page_size);
+      p.vsize_bytes = fields->vsize_bytes;
+      p.cpu_time_ticks = fields->utime_ticks + fields->stime_ticks;
+      p.start_time_ticks = id.start_time_ticks;
+      p.start_time_unix = boot_time + static_cast<double>(id.start_time_ticks) / ticks_per_s;
+      if (cmdline_cap > 0 && !p.kernel_thread && p.state != 'Z') {
+        const long n = read_once(fd, "cmdline", cmdline_buf.data(), cmdline_cap);
+        if (n > 0)
+          p.cmdline = cmdline_text(std::string_view(cmdline_buf.data(), n),
+                                   static_cast<std::size_t>(n) == cmdline_cap);
+      }
+      ::close(fd);
+      if (options.users) p.user = users_.name(p.uid);
+      snap.processes.push_back(std::move(p));
+    }
+  }
+  std::sort(snap.processes.begin(), snap.processes.end(),
+            [](const ProcessInfo &a, const ProcessInfo &b) { return a.pid < b.pid; });
+
+  // CPU % against the previous capture, matching (pid, start time) in two sorted lists.
+  const Clock::time_point now = Clock::now();
+  std::vector<CpuMark> marks;
+  marks.reserve(snap.processes.size());
+  if (previous_at_) {
+    const double interval_s = std::chrono::duration<double>(now - *previous_at_).count();
+    snap.interval_ms = interval_s * 1000.0;
+    const double since_boot = seconds_since_boot();
+    auto prev = previous_.begin();
+    for (ProcessInfo &p : snap.processes) {
+      while (prev != previous_.end() && prev->pid < p.pid) ++prev;
+      double used_ticks = -1, over_s = 0;
+      if (prev != previous_.end() && prev->pid == p.pid &&
+          prev->start_time_ticks == p.start_time_ticks) {
+        used_ticks = static_cast<double>(p.cpu_time_ticks - std::min(p.cpu_time_ticks,
+                                                                     prev->cpu_time_ticks));
+        over_s = interval_s;
+      } else {
+        // Started after the previous capture: its whole life lies inside the interval.
+        used_ticks = static_cast<double>(p.cpu_time_ticks);
+        // At least one tick, the resolution of the counters.
+        over_s = std::clamp(since_boot - static_cast<double>(p.start_time_ticks) / ticks_per_s,
+                            1.0 / ticks_per_s, std::max(interval_s, 1.0 / ticks_per_s));
+      }
+      if (over_s > 0) p.cpu_pct = used_ticks / ticks_per_s / over_s * 100.0;
+    }
+  }
+  for (const ProcessInfo &p : snap.processes)
+    marks.push_back(CpuMark{p.pid, p.start_time_ticks, p.cpu_time_ticks});
+  previous_ = std::move(marks);
+  previous_at_ = now;
+  snap.cost_us = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
+  return snap;
+}
+
+}  // namespace runtimo::snapshot
