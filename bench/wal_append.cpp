@@ -71,12 +71,16 @@ double raw_job_us(const std::filesystem::path &file, int jobs) {
 boost::json::object started_body(int job) {
   return boost::json::object{
       {"tool", "fs.write"},
-      {"caller", boost::json::object{{"session", "s-2026-11-28-0001"}, {"pid", 41234}, {"agent", "claude-code"}}},
-      {"args", boost::json::object{{"path", "/home/user/src/project/runtime/src/exec/job_" + std::to_string(job) + ".cpp"},
+      {"caller",
+       boost::json::object{
+           {"session", "s-2026-11-28-0001"}, {"pid", 41234}, {"agent", "claude-code"}}},
+      {"args", boost::json::object{{"path", "/home/user/src/project/runtime/src/exec/job_" +
+                                                std::to_string(job) + ".cpp"},
                                    {"bytes", 18234},
                                    {"sha256", std::string(64, 'a')},
                                    {"mode", "replace"}}},
-      {"policy", boost::json::object{{"decision", "allow"}, {"rule", "paths.write[0]: /home/user/src/**"}}},
+      {"policy",
+       boost::json::object{{"decision", "allow"}, {"rule", "paths.write[0]: /home/user/src/**"}}},
       {"backup", boost::json::object{{"planned", true}, {"store", "backups/2026-11-28"}}},
       {"timeout_ms", 30000}};
 }
@@ -86,7 +90,9 @@ boost::json::object completed_body() {
       {"status", "ok"},
       {"exit_code", 0},
       {"duration_ms", 12.625},
-      {"result", boost::json::object{{"bytes_written", 18234}, {"sha256", std::string(64, 'b')}, {"created", false}}},
+      {"result",
+       boost::json::object{
+           {"bytes_written", 18234}, {"sha256", std::string(64, 'b')}, {"created", false}}},
       {"output", boost::json::object{{"stdout", std::string(240, 'o')},
                                      {"stdout_bytes", 240},
                                      {"stderr", ""},
@@ -109,8 +115,11 @@ double journal_job_us(wal::JournalWriter &writer, int jobs, int &job_counter) {
 
 // (c) Mean lazy append cost over `count` appends.
 double lazy_append_us(wal::JournalWriter &writer, int count, std::uint64_t &events) {
-  boost::json::object body{{"tool", "proc.list"}, {"status", "ok"}, {"duration_ms", 3},
-                           {"result", boost::json::object{{"count", 212}, {"sha256", std::string(64, 'd')}}}};
+  boost::json::object body{
+      {"tool", "proc.list"},
+      {"status", "ok"},
+      {"duration_ms", 3},
+      {"result", boost::json::object{{"count", 212}, {"sha256", std::string(64, 'd')}}}};
   auto start = Clock::now();
   for (int i = 0; i < count; ++i) writer.append("job.note", "j-fill", body, wal::Durability::lazy);
   events += static_cast<std::uint64_t>(count);
@@ -118,9 +127,14 @@ double lazy_append_us(wal::JournalWriter &writer, int count, std::uint64_t &even
 }
 
 void fill_to(wal::JournalWriter &writer, std::uint64_t target, std::uint64_t &events) {
-  boost::json::object body{{"tool", "proc.list"}, {"status", "ok"}, {"duration_ms", 3},
-                           {"result", boost::json::object{{"count", 212}, {"sha256", std::string(64, 'd')}}}};
-  for (; events < target; ++events) writer.append("job.note", "j-fill", body, wal::Durability::lazy);
+  boost::json::object body{
+      {"tool", "proc.list"},
+      {"status", "ok"},
+      {"duration_ms", 3},
+      {"result", boost::json::object{{"count", 212}, {"sha256", std::string(64, 'd')}}}};
+  for (; events < target; ++events) {
+    writer.append("job.note", "j-fill", body, wal::Durability::lazy);
+  }
 }
 
 }  // namespace
@@ -132,11 +146,17 @@ int main(int argc, char **argv) {
   std::uint64_t max_events = 1000000;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--keep") keep = true;
-    else if (arg == "--runs" && i + 1 < argc) runs = std::max(5, std::atoi(argv[++i]));
-    else if (arg == "--max-events" && i + 1 < argc) max_events = std::strtoull(argv[++i], nullptr, 10);
-    else if (!arg.empty() && arg[0] != '-') parent = arg;
-    else die("usage: bench_wal_append [DIR] [--keep] [--runs N] [--max-events N]");
+    if (arg == "--keep") {
+      keep = true;
+    } else if (arg == "--runs" && i + 1 < argc) {
+      runs = std::max(5, std::atoi(argv[++i]));
+    } else if (arg == "--max-events" && i + 1 < argc) {
+      max_events = std::strtoull(argv[++i], nullptr, 10);
+    } else if (!arg.empty() && arg[0] != '-') {
+      parent = arg;
+    } else {
+      die("usage: bench_wal_append [DIR] [--keep] [--runs N] [--max-events N]");
+    }
   }
   std::filesystem::create_directories(parent);
   std::string pattern = (parent / "bench-wal-XXXXXX").string();
@@ -191,7 +211,8 @@ int main(int argc, char **argv) {
     for (int t = 0; t < threads; ++t) {
       pool.emplace_back([&, t] {
         for (int k = 0; k < per_thread; ++k) {
-          group->append("job.started", "j-t" + std::to_string(t), started_body(k), wal::Durability::durable);
+          group->append("job.started", "j-t" + std::to_string(t), started_body(k),
+                        wal::Durability::durable);
         }
       });
     }
@@ -206,19 +227,26 @@ int main(int argc, char **argv) {
     if (!report.ok()) die("verify failed for " + dir.string());
   }
   std::uint64_t journal_bytes = 0;
-  for (const auto &segment : wal::list_segments(lazy_options.dir)) journal_bytes += std::filesystem::file_size(segment);
+  for (const auto &segment : wal::list_segments(lazy_options.dir)) {
+    journal_bytes += std::filesystem::file_size(segment);
+  }
 
   std::printf("wal_append: medians of %d runs, in %s\n", runs, base.c_str());
   std::printf("  (a) raw write+fdatasync x2 (300 B lines), per job   %10.1f us\n", raw_us);
-  std::printf("  (b) journal, 2 durable appends per job              %10.1f us   target <= 1.2*(a)+1ms = %.1f us: %s\n",
-              journal_us, target_us, journal_us <= target_us ? "ok" : "MISSED");
-  std::printf("      ratio (b)/(a)                                   %10.2f\n", journal_us / raw_us);
+  std::printf(
+      "  (b) journal, 2 durable appends per job              %10.1f us   target <= 1.2*(a)+1ms = "
+      "%.1f us: %s\n",
+      journal_us, target_us, journal_us <= target_us ? "ok" : "MISSED");
+  std::printf("      ratio (b)/(a)                                   %10.2f\n",
+              journal_us / raw_us);
   for (auto &[size, us] : lazy_us) {
     std::printf("  (c) lazy append at %8llu events                  %10.2f us\n",
                 static_cast<unsigned long long>(size), us);
   }
-  std::printf("      lazy max/min                                    %10.2f   (journal: %llu events, %.0f MB)\n",
-              lazy_max / lazy_min, static_cast<unsigned long long>(events), journal_bytes / 1e6);
+  std::printf(
+      "      lazy max/min                                    %10.2f   (journal: %llu events, %.0f "
+      "MB)\n",
+      lazy_max / lazy_min, static_cast<unsigned long long>(events), journal_bytes / 1e6);
   std::printf("  (d) 8 threads, durable appends, per append          %10.1f us\n", group_us);
 
   boost::json::object lazy_json;

@@ -200,3 +200,55 @@ BOOST_AUTO_TEST_CASE(concurrent_validation_from_eight_threads_is_consistent) {
   for (std::thread &th : threads) th.join();
   BOOST_TEST(mismatches.load() == 0);
 }
+
+// std::regex recurses once per character: an agent's 1 MB string must never reach it.
+BOOST_AUTO_TEST_CASE(an_over_long_string_is_refused_before_its_pattern_runs) {
+  const auto errors = errors_for(R"({"pid": 3, "reason": ")" + std::string(1'000'000, 'a') + "\"}");
+  BOOST_TEST_REQUIRE(errors.size() == 1u, dump(errors));
+  BOOST_TEST(errors.front().path == "/reason");
+  BOOST_TEST(errors.front().message ==
+             "string of 1000000 bytes is too long to be checked against its \"pattern\" (at most "
+             "4096 bytes)");
+}
+
+BOOST_AUTO_TEST_CASE(a_string_at_the_pattern_limit_is_checked_normally) {
+  std::vector<SchemaError> problems;
+  const auto schema = CompiledSchema::compile(json::parse(R"({
+    "$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+    "properties": {"word": {"type": "string", "pattern": "^(a|b)+$"}}})"), problems);
+  BOOST_TEST_REQUIRE(schema != nullptr);
+  json::object doc;
+  doc["word"] = std::string(4096, 'a');
+  BOOST_TEST(schema->validate(doc).empty(), dump(schema->validate(doc)));
+  doc["word"] = std::string(4095, 'a') + "c";
+  BOOST_TEST(has_error(schema->validate(doc), "/word", "pattern"));
+}
+
+BOOST_AUTO_TEST_CASE(only_strings_a_pattern_or_regex_format_can_reach_are_limited) {
+  std::vector<SchemaError> problems;
+  const auto schema = CompiledSchema::compile(json::parse(R"({
+    "$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+    "properties": {
+      "content": {"type": "string"},
+      "when": {"type": "string", "format": "date"},
+      "tags": {"type": "array",
+               "items": {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[a-z]+$"}]}}
+    },
+    "additionalProperties": {"type": "string", "pattern": "^[a-z]*$"}})"), problems);
+  BOOST_TEST_REQUIRE(schema != nullptr);
+  const std::string huge(200'000, '1');
+
+  json::object doc;
+  doc["content"] = huge;  // no pattern reaches it: not limited
+  BOOST_TEST(schema->validate(doc).empty(), dump(schema->validate(doc)));
+
+  doc["other"] = huge;  // additionalProperties has a pattern
+  doc["when"] = huge;   // format date runs a regex
+  doc["tags"] = json::array{1, json::string(huge)};
+  const auto errors = schema->validate(doc);
+  BOOST_TEST(has_error(errors, "/other", "too long to be checked against its \"pattern\""), dump(errors));
+  BOOST_TEST(has_error(errors, "/when", "too long to be checked against its \"format\""), dump(errors));
+  BOOST_TEST(has_error(errors, "/tags/1", "too long"), dump(errors));
+  BOOST_TEST(!has_error(errors, "/content", ""), dump(errors));
+  BOOST_TEST(!has_error(errors, "/tags/0", ""), dump(errors));
+}

@@ -61,7 +61,8 @@ BOOST_AUTO_TEST_CASE(check_line_rejects_every_single_tampered_byte) {
       if (line[i] == replacement) continue;
       std::string tampered = line;
       tampered[i] = replacement;
-      BOOST_TEST(check_line(tampered) != "", "byte " << i << " -> " << replacement << ": " << tampered);
+      BOOST_TEST(check_line(tampered) != "",
+                 "byte " << i << " -> " << replacement << ": " << tampered);
     }
   }
 }
@@ -83,9 +84,11 @@ BOOST_AUTO_TEST_CASE(check_line_says_what_is_wrong) {
   // Valid crc, but not a journal event.
   BOOST_TEST(check_line(seal_line(boost::json::object{{"ts", "x"}, {"type", "t"}, {"job", "j"}})) ==
              "\"seq\" missing or not a positive integer");
-  BOOST_TEST(check_line(seal_line(boost::json::object{{"seq", 0}, {"ts", "x"}, {"type", "t"}, {"job", "j"}})) ==
+  BOOST_TEST(check_line(seal_line(
+                 boost::json::object{{"seq", 0}, {"ts", "x"}, {"type", "t"}, {"job", "j"}})) ==
              "\"seq\" missing or not a positive integer");
-  BOOST_TEST(check_line(seal_line(boost::json::object{{"seq", 1}, {"ts", "x"}, {"type", 3}, {"job", "j"}})) ==
+  BOOST_TEST(check_line(seal_line(
+                 boost::json::object{{"seq", 1}, {"ts", "x"}, {"type", 3}, {"job", "j"}})) ==
              "\"type\" missing or not a string");
   std::string not_json = "{\"seq\":1,";
   detail::append_crc_member(not_json += "}");
@@ -116,8 +119,10 @@ BOOST_AUTO_TEST_CASE(composed_event_line_is_byte_for_byte_the_sealed_object) {
 
   auto empty_body = detail::prepare_event("session.opened", "", {});
   std::string bare = detail::compose_event_line(1, "2026-11-28T04:06:26.000001Z", empty_body);
-  BOOST_TEST(bare.rfind("{\"seq\":1,\"ts\":\"2026-11-28T04:06:26.000001Z\",\"type\":\"session.opened\","
-                        "\"job\":\"\",\"crc\":\"", 0) == 0);
+  BOOST_TEST(
+      bare.rfind("{\"seq\":1,\"ts\":\"2026-11-28T04:06:26.000001Z\",\"type\":\"session.opened\","
+                 "\"job\":\"\",\"crc\":\"",
+                 0) == 0);
   BOOST_TEST(check_line(bare) == "");
 }
 
@@ -128,11 +133,12 @@ BOOST_AUTO_TEST_CASE(prepare_event_refuses_reserved_members_and_invalid_utf8) {
   }
   BOOST_CHECK_THROW(detail::prepare_event("t", "j", boost::json::object{{"out", "\xff"}}),
                     std::invalid_argument);
-  BOOST_CHECK_THROW(
-      detail::prepare_event("t", "j", boost::json::object{{"x", boost::json::array{"ok", "\xc0\xaf"}}}),
-      std::invalid_argument);
+  BOOST_CHECK_THROW(detail::prepare_event(
+                        "t", "j", boost::json::object{{"x", boost::json::array{"ok", "\xc0\xaf"}}}),
+                    std::invalid_argument);
   BOOST_CHECK_THROW(detail::prepare_event("t\xed\xa0\x80", "j", {}), std::invalid_argument);
-  BOOST_CHECK_NO_THROW(detail::prepare_event("t", "j", boost::json::object{{"out", "h\xc3\xa9 \xf0\x9f\x98\x80"}}));
+  BOOST_CHECK_NO_THROW(
+      detail::prepare_event("t", "j", boost::json::object{{"out", "h\xc3\xa9 \xf0\x9f\x98\x80"}}));
 }
 
 BOOST_AUTO_TEST_CASE(utf8_validation_follows_rfc_3629) {
@@ -150,7 +156,8 @@ BOOST_AUTO_TEST_CASE(utf8_validation_follows_rfc_3629) {
 BOOST_AUTO_TEST_CASE(timestamps_are_rfc3339_utc_with_microseconds) {
   using namespace std::chrono;
   // 2026-11-28T04:06:26Z is 1795838786 s after the epoch.
-  system_clock::time_point t{duration_cast<system_clock::duration>(seconds(1795838786) + microseconds(123456))};
+  system_clock::time_point t{
+      duration_cast<system_clock::duration>(seconds(1795838786) + microseconds(123456))};
   BOOST_TEST(detail::format_timestamp(t) == "2026-11-28T04:06:26.123456Z");
   BOOST_TEST(detail::format_timestamp(system_clock::time_point{}) == "1970-01-01T00:00:00.000000Z");
 }

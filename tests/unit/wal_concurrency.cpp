@@ -64,6 +64,7 @@ std::vector<pid_t> spawn_appenders(const std::filesystem::path &dir, std::uint64
     pid_t pid = ::fork();
     BOOST_TEST_REQUIRE(pid >= 0);
     if (pid == 0) {
+      ::alarm(60);  // a child that hangs dies and fails the test instead of blocking it
       int code = 0;
       try {
         JournalOptions options;
@@ -73,10 +74,12 @@ std::vector<pid_t> spawn_appenders(const std::filesystem::path &dir, std::uint64
         auto writer = JournalWriter::open(options);
         std::uint64_t previous = 0;
         for (int k = 0; k < per_child; ++k) {
-          std::uint64_t seq = writer->append(
-              "job.note", "child-" + std::to_string(c),
-              {{"writer", c}, {"n", k}, {"pad", std::string(static_cast<std::size_t>(40 + k % 50), 'p')}},
-              Durability::durable);
+          std::uint64_t seq =
+              writer->append("job.note", "child-" + std::to_string(c),
+                             {{"writer", c},
+                              {"n", k},
+                              {"pad", std::string(static_cast<std::size_t>(40 + k % 50), 'p')}},
+                             Durability::durable);
           if (seq <= previous) code = 3;
           previous = seq;
         }
@@ -128,7 +131,8 @@ BOOST_AUTO_TEST_CASE(processes_racing_through_rotations_lose_and_duplicate_nothi
   BOOST_TEST(segments.size() >= 10u);
   for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
     BOOST_TEST(std::filesystem::file_size(segments[i]) >= (8u << 10));
-    BOOST_TEST(std::filesystem::file_size(segments[i]) < (8u << 10) + 512);  // one line over at most
+    BOOST_TEST(std::filesystem::file_size(segments[i]) <
+               (8u << 10) + 512);  // one line over at most
   }
 }
 
@@ -145,8 +149,9 @@ BOOST_AUTO_TEST_CASE(threads_of_one_writer_share_it_safely_with_durable_appends)
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       for (int k = 0; k < per_thread; ++k) {
-        returned[static_cast<std::size_t>(t)].push_back(writer->append(
-            "job.note", "thread-" + std::to_string(t), {{"writer", t}, {"n", k}}, Durability::durable));
+        returned[static_cast<std::size_t>(t)].push_back(
+            writer->append("job.note", "thread-" + std::to_string(t), {{"writer", t}, {"n", k}},
+                           Durability::durable));
       }
     });
   }

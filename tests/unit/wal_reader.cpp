@@ -15,7 +15,8 @@ using runtimo::test::TempDir;
 
 namespace {
 
-JournalOptions lazy_options(const std::filesystem::path &dir, std::uint64_t segment_bytes = 64ull << 20) {
+JournalOptions lazy_options(const std::filesystem::path &dir,
+                            std::uint64_t segment_bytes = 64ull << 20) {
   JournalOptions options;
   options.dir = dir;
   options.segment_bytes = segment_bytes;
@@ -38,8 +39,11 @@ std::vector<std::uint64_t> seqs_of(const std::vector<JournalRecord> &records) {
 }
 
 std::string sealed(std::uint64_t seq, const std::string &job = "j") {
-  return seal_line(boost::json::object{{"seq", seq}, {"ts", "2026-11-28T04:06:26.000000Z"},
-                                       {"type", "job.note"}, {"job", job}}) + "\n";
+  return seal_line(boost::json::object{{"seq", seq},
+                                       {"ts", "2026-11-28T04:06:26.000000Z"},
+                                       {"type", "job.note"},
+                                       {"job", job}}) +
+         "\n";
 }
 
 void write_raw(const std::filesystem::path &path, const std::string &bytes) {
@@ -66,7 +70,10 @@ BOOST_AUTO_TEST_CASE(tail_returns_the_last_n_events_oldest_first_across_segments
 
   // Offsets point at the lines.
   std::vector<JournalRecord> all;
-  read_journal(tmp / "wal", [&](const JournalRecord &r) { all.push_back(r); return true; });
+  read_journal(tmp / "wal", [&](const JournalRecord &r) {
+    all.push_back(r);
+    return true;
+  });
   BOOST_TEST_REQUIRE(all.size() == 100u);
   for (std::size_t k = 0; k < last.size(); ++k) {
     BOOST_TEST(last[k].offset == all[80 + k].offset);
@@ -104,7 +111,8 @@ BOOST_AUTO_TEST_CASE(tail_skips_damaged_and_unterminated_lines) {
 // Going backwards, a line whose seq is not below every later good line's is the odd one out.
 BOOST_AUTO_TEST_CASE(tail_skips_a_line_whose_seq_is_out_of_order) {
   TempDir tmp;
-  write_raw(tmp / "wal" / "wal-00000001.jsonl", sealed(1) + sealed(2) + sealed(9) + sealed(3) + sealed(4));
+  write_raw(tmp / "wal" / "wal-00000001.jsonl",
+            sealed(1) + sealed(2) + sealed(9) + sealed(3) + sealed(4));
   BOOST_TEST(seqs_of(tail_journal(tmp / "wal", 0)) == (std::vector<std::uint64_t>{1, 2, 3, 4}),
              boost::test_tools::per_element());
 }
@@ -112,7 +120,10 @@ BOOST_AUTO_TEST_CASE(tail_skips_a_line_whose_seq_is_out_of_order) {
 BOOST_AUTO_TEST_CASE(a_missing_journal_reads_as_empty) {
   TempDir tmp;
   int records = 0;
-  read_journal(tmp / "nothing", [&](const JournalRecord &) { ++records; return true; });
+  read_journal(tmp / "nothing", [&](const JournalRecord &) {
+    ++records;
+    return true;
+  });
   BOOST_TEST(records == 0);
   BOOST_TEST(tail_journal(tmp / "nothing", 5).empty());
   BOOST_TEST(list_segments(tmp / "nothing").empty());
@@ -140,7 +151,11 @@ BOOST_AUTO_TEST_CASE(reader_reports_and_skips_non_increasing_seq_even_across_seg
   std::vector<std::uint64_t> seen;
   std::vector<JournalProblem> problems;
   read_journal(
-      tmp / "wal", [&](const JournalRecord &r) { seen.push_back(r.seq); return true; },
+      tmp / "wal",
+      [&](const JournalRecord &r) {
+        seen.push_back(r.seq);
+        return true;
+      },
       [&](const JournalProblem &p) { problems.push_back(p); });
   BOOST_TEST(seen == (std::vector<std::uint64_t>{1, 2, 5, 6, 7}), boost::test_tools::per_element());
   BOOST_TEST_REQUIRE(problems.size() == 3u);
@@ -161,7 +176,11 @@ BOOST_AUTO_TEST_CASE(reader_reports_an_unterminated_last_line) {
   std::vector<JournalProblem> problems;
   int records = 0;
   read_journal(
-      tmp / "wal", [&](const JournalRecord &) { ++records; return true; },
+      tmp / "wal",
+      [&](const JournalRecord &) {
+        ++records;
+        return true;
+      },
       [&](const JournalProblem &p) { problems.push_back(p); });
   BOOST_TEST(records == 1);
   BOOST_TEST_REQUIRE(problems.size() == 1u);
@@ -172,7 +191,8 @@ BOOST_AUTO_TEST_CASE(reader_reports_an_unterminated_last_line) {
 
 BOOST_AUTO_TEST_CASE(lines_longer_than_a_read_block_read_back_whole) {
   TempDir tmp;
-  const std::string big(3u << 20, 'b');  // 3 MiB: longer than the 1 MiB forward and 64 KiB backward reads
+  const std::string big(3u << 20,
+                        'b');  // 3 MiB: longer than the 1 MiB forward and 64 KiB backward reads
   {
     auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
     writer->append("job.note", "j", {{"i", 1}}, Durability::lazy);
@@ -180,7 +200,10 @@ BOOST_AUTO_TEST_CASE(lines_longer_than_a_read_block_read_back_whole) {
     writer->append("job.note", "j", {{"i", 3}}, Durability::lazy);
   }
   std::vector<JournalRecord> all;
-  read_journal(tmp / "wal", [&](const JournalRecord &r) { all.push_back(r); return true; });
+  read_journal(tmp / "wal", [&](const JournalRecord &r) {
+    all.push_back(r);
+    return true;
+  });
   BOOST_TEST_REQUIRE(all.size() == 3u);
   BOOST_TEST(all[1].event.at("output").as_string().size() == big.size());
   auto last = tail_journal(tmp / "wal", 2);
@@ -205,14 +228,16 @@ BOOST_AUTO_TEST_CASE(verify_report_as_json_lists_every_problem) {
   const auto &problems = json.at("problems").as_array();
   BOOST_TEST_REQUIRE(problems.size() == 1u);
   const auto &p = problems[0].as_object();
-  BOOST_TEST(std::string(p.at("segment").as_string()) == (tmp / "wal" / "wal-00000001.jsonl").string());
+  BOOST_TEST(std::string(p.at("segment").as_string()) ==
+             (tmp / "wal" / "wal-00000001.jsonl").string());
   BOOST_TEST(p.at("line") == 2);
   BOOST_TEST(p.at("offset") == sealed(1).size());
   BOOST_TEST(p.at("what").as_string().starts_with("crc mismatch"));
 
   std::vector<std::string> keys;
   for (const auto &member : json) keys.emplace_back(member.key());
-  BOOST_TEST(keys == (std::vector<std::string>{"ok", "segments", "lines", "first_seq", "last_seq", "problems"}),
+  BOOST_TEST(keys == (std::vector<std::string>{"ok", "segments", "lines", "first_seq", "last_seq",
+                                               "problems"}),
              boost::test_tools::per_element());
 
   fill(tmp / "good");

@@ -45,16 +45,21 @@ void write_raw(const std::filesystem::path &path, const std::string &bytes) {
 std::filesystem::path journal_with(const TempDir &tmp, int n) {
   auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
   for (int i = 1; i <= n; ++i) {
-    writer->append("job.note", "j-" + std::to_string(i), {{"i", i}, {"text", "event number " + std::to_string(i)}},
-                   Durability::lazy);
+    writer->append("job.note", "j-" + std::to_string(i),
+                   {{"i", i}, {"text", "event number " + std::to_string(i)}}, Durability::lazy);
   }
   return tmp / "wal" / "wal-00000001.jsonl";
 }
 
-std::vector<std::uint64_t> seqs(const std::filesystem::path &dir, std::vector<JournalProblem> *problems) {
+std::vector<std::uint64_t> seqs(const std::filesystem::path &dir,
+                                std::vector<JournalProblem> *problems) {
   std::vector<std::uint64_t> out;
   read_journal(
-      dir, [&](const JournalRecord &r) { out.push_back(r.seq); return true; },
+      dir,
+      [&](const JournalRecord &r) {
+        out.push_back(r.seq);
+        return true;
+      },
       [&](const JournalProblem &p) { problems->push_back(p); });
   return out;
 }
@@ -109,7 +114,8 @@ BOOST_AUTO_TEST_CASE(terminated_last_line_with_a_bad_crc_is_cut_too) {
   TempDir tmp;
   auto segment = journal_with(tmp, 3);
   const std::string good = read_file(segment);
-  std::string garbage = seal_line(boost::json::object{{"seq", 4}, {"ts", "x"}, {"type", "t"}, {"job", "j"}});
+  std::string garbage =
+      seal_line(boost::json::object{{"seq", 4}, {"ts", "x"}, {"type", "t"}, {"job", "j"}});
   garbage[garbage.size() - 3] = garbage[garbage.size() - 3] == '0' ? '1' : '0';  // wrong crc digit
   garbage += '\n';
   append_raw(segment, garbage);
@@ -183,7 +189,7 @@ BOOST_AUTO_TEST_CASE(only_the_last_line_is_cut_and_seq_comes_from_the_last_good_
   append_raw(segment, torn);
 
   auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
-  expect_cut(*writer, segment, text, torn);  // line 4 stays
+  expect_cut(*writer, segment, text, torn);                                 // line 4 stays
   BOOST_TEST(writer->append("job.note", "j", {}, Durability::lazy) == 4u);  // after seq 3
 
   auto report = verify_journal(tmp / "wal");
@@ -207,7 +213,9 @@ BOOST_AUTO_TEST_CASE(a_torn_tail_left_by_another_writer_is_cut_before_the_next_a
   BOOST_TEST(now.substr(0, good.size()) == good);
   BOOST_TEST(now.find(torn) == std::string::npos);
   std::vector<std::filesystem::path> kept;
-  for (const auto &entry : std::filesystem::directory_iterator(tmp / "wal" / "corrupt")) kept.push_back(entry.path());
+  for (const auto &entry : std::filesystem::directory_iterator(tmp / "wal" / "corrupt")) {
+    kept.push_back(entry.path());
+  }
   BOOST_TEST_REQUIRE(kept.size() == 1u);
   BOOST_TEST(read_file(kept[0]) == torn);
   BOOST_TEST(verify_journal(tmp / "wal").ok());

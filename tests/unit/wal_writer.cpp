@@ -23,7 +23,8 @@ using runtimo::test::TempDir;
 
 namespace {
 
-JournalOptions lazy_options(const std::filesystem::path &dir, std::uint64_t segment_bytes = 64ull << 20) {
+JournalOptions lazy_options(const std::filesystem::path &dir,
+                            std::uint64_t segment_bytes = 64ull << 20) {
   JournalOptions options;
   options.dir = dir;
   options.segment_bytes = segment_bytes;
@@ -42,10 +43,17 @@ std::vector<JournalRecord> read_all(const std::filesystem::path &dir,
                                     std::vector<JournalProblem> *problems = nullptr) {
   std::vector<JournalRecord> records;
   read_journal(
-      dir, [&](const JournalRecord &r) { records.push_back(r); return true; },
+      dir,
+      [&](const JournalRecord &r) {
+        records.push_back(r);
+        return true;
+      },
       [&](const JournalProblem &p) {
-        if (problems != nullptr) problems->push_back(p);
-        else BOOST_ERROR("unexpected problem: " << p.segment << ":" << p.line << ": " << p.what);
+        if (problems == nullptr) {
+          BOOST_ERROR("unexpected problem: " << p.segment << ":" << p.line << ": " << p.what);
+        } else {
+          problems->push_back(p);
+        }
       });
   return records;
 }
@@ -62,12 +70,14 @@ BOOST_AUTO_TEST_CASE(append_writes_one_sealed_line_with_body_members_in_the_give
   TempDir tmp;
   auto dir = tmp / "wal";
   auto writer = JournalWriter::open(lazy_options(dir));
-  boost::json::object body{{"zeta", 1}, {"alpha", "x"}, {"mid", boost::json::object{{"b", 1}, {"a", 2}}}};
+  boost::json::object body{
+      {"zeta", 1}, {"alpha", "x"}, {"mid", boost::json::object{{"b", 1}, {"a", 2}}}};
   BOOST_TEST(writer->append("job.started", "j-1", body, Durability::lazy) == 1u);
 
   std::string text = read_file(dir / "wal-00000001.jsonl");
-  std::regex shape(R"(\{"seq":1,"ts":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z","type":"job.started","job":"j-1",)"
-                   R"("zeta":1,"alpha":"x","mid":\{"b":1,"a":2\},"crc":"[0-9a-f]{8}"\}\n)");
+  std::regex shape(
+      R"(\{"seq":1,"ts":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z","type":"job.started","job":"j-1",)"
+      R"("zeta":1,"alpha":"x","mid":\{"b":1,"a":2\},"crc":"[0-9a-f]{8}"\}\n)");
   BOOST_TEST(std::regex_match(text, shape), text);
   BOOST_TEST(check_line(text.substr(0, text.size() - 1)) == "");
 
@@ -149,7 +159,9 @@ BOOST_AUTO_TEST_CASE(reopening_continues_seq_even_from_an_empty_newest_segment) 
   auto dir = tmp / "wal";
   {
     auto writer = JournalWriter::open(lazy_options(dir, 500));
-    for (int i = 0; i < 10; ++i) writer->append("job.note", "j", {{"pad", std::string(80, 'p')}}, Durability::lazy);
+    for (int i = 0; i < 10; ++i) {
+      writer->append("job.note", "j", {{"pad", std::string(80, 'p')}}, Durability::lazy);
+    }
   }
   {
     auto writer = JournalWriter::open(lazy_options(dir, 500));
@@ -174,8 +186,10 @@ BOOST_AUTO_TEST_CASE(two_writers_in_one_process_learn_each_others_seq) {
   auto b = JournalWriter::open(lazy_options(dir, 700));
   std::uint64_t expected = 1;
   for (int round = 0; round < 30; ++round) {
-    BOOST_TEST(a->append("job.note", "a", {{"pad", std::string(60, 'a')}}, Durability::lazy) == expected++);
-    BOOST_TEST(b->append("job.note", "b", {{"pad", std::string(60, 'b')}}, Durability::lazy) == expected++);
+    BOOST_TEST(a->append("job.note", "a", {{"pad", std::string(60, 'a')}}, Durability::lazy) ==
+               expected++);
+    BOOST_TEST(b->append("job.note", "b", {{"pad", std::string(60, 'b')}}, Durability::lazy) ==
+               expected++);
     if (round % 4 == 0) {
       BOOST_TEST(b->append("job.note", "b", {}, Durability::lazy) == expected++);
     }
@@ -185,6 +199,30 @@ BOOST_AUTO_TEST_CASE(two_writers_in_one_process_learn_each_others_seq) {
   BOOST_TEST(report.ok());
   BOOST_TEST(report.lines == expected - 1);
   BOOST_TEST(report.last_seq == expected - 1);
+}
+
+// Rotation is decided by each writer's own segment_bytes; a writer must still append to the
+// newest segment when another one (configured smaller) rotated before its own would have.
+BOOST_AUTO_TEST_CASE(a_writer_follows_rotations_made_by_a_writer_with_smaller_segments) {
+  TempDir tmp;
+  auto dir = tmp / "wal";
+  auto big = JournalWriter::open(lazy_options(dir));
+  auto small = JournalWriter::open(lazy_options(dir, 300));
+  for (int round = 0; round < 10; ++round) {
+    small->append("job.note", "small", {{"pad", std::string(200, 's')}}, Durability::lazy);
+    small->append("job.note", "small", {{"pad", std::string(200, 's')}}, Durability::lazy);
+    big->append("job.note", "big", {}, Durability::lazy);
+  }
+  auto segments = list_segments(dir);
+  BOOST_TEST(segments.size() >= 10u);
+  auto report = verify_journal(dir);
+  BOOST_TEST(report.ok());
+  BOOST_TEST(report.lines == 30u);
+  // The big writer's lines all went to the newest segment of the moment, never an old one.
+  auto last = tail_journal(dir, 1);
+  BOOST_TEST_REQUIRE(last.size() == 1u);
+  BOOST_TEST(last[0].segment == segments.back());
+  BOOST_TEST(last[0].event.at("job") == "big");
 }
 
 BOOST_AUTO_TEST_CASE(durable_and_always_policies_append_the_same_lines) {
@@ -219,9 +257,12 @@ BOOST_AUTO_TEST_CASE(open_creates_private_directories_lock_and_first_segment) {
 BOOST_AUTO_TEST_CASE(append_refuses_reserved_body_members_without_writing) {
   TempDir tmp;
   auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
-  BOOST_CHECK_THROW(writer->append("job.note", "j", {{"seq", 5}}, Durability::lazy), std::invalid_argument);
-  BOOST_CHECK_THROW(writer->append("job.note", "j", {{"crc", "x"}}, Durability::lazy), std::invalid_argument);
-  BOOST_CHECK_THROW(writer->append("job.note", "j", {{"out", "\xfe"}}, Durability::lazy), std::invalid_argument);
+  BOOST_CHECK_THROW(writer->append("job.note", "j", {{"seq", 5}}, Durability::lazy),
+                    std::invalid_argument);
+  BOOST_CHECK_THROW(writer->append("job.note", "j", {{"crc", "x"}}, Durability::lazy),
+                    std::invalid_argument);
+  BOOST_CHECK_THROW(writer->append("job.note", "j", {{"out", "\xfe"}}, Durability::lazy),
+                    std::invalid_argument);
   BOOST_TEST(std::filesystem::file_size(tmp / "wal" / "wal-00000001.jsonl") == 0u);
   BOOST_TEST(writer->append("job.note", "j", {}, Durability::lazy) == 1u);
 }

@@ -6,7 +6,8 @@
 //   1. keyword_allow_list: dialect, root type, allow-listed keywords, compilable patterns;
 //   2. the draft-07 meta-schema (itself compiled once by valijson);
 //   3. valijson's own parser (its exceptions become problems).
-// validate() builds a fresh valijson::Validator per call (it holds a regex cache that is not
+// validate() first keeps over-long strings away from std::regex (pattern_guard.hpp), then
+// builds a fresh valijson::Validator per call (it holds a regex cache that is not
 // thread-safe) over the shared, immutable valijson::Schema, so it may run on any thread.
 
 // valijson aborts the process on a parse error unless exceptions are enabled.
@@ -17,6 +18,7 @@
 #include "schema/draft07_meta_schema.hpp"
 #include "schema/json_pointer.hpp"
 #include "schema/keyword_allow_list.hpp"
+#include "schema/pattern_guard.hpp"
 
 #include <valijson/adapters/boost_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -39,6 +41,8 @@
 namespace runtimo::schema {
 
 struct CompiledSchema::Impl {
+  explicit Impl(const boost::json::value &source) : guard(source) {}
+  PatternGuard guard;
   valijson::Schema schema;
 };
 
@@ -190,7 +194,7 @@ std::shared_ptr<const CompiledSchema> CompiledSchema::compile(const json::value 
       }
       return nullptr;
     }
-    auto impl = std::make_unique<Impl>();
+    auto impl = std::make_unique<Impl>(schema);
     parse_schema(schema, impl->schema);
     return std::shared_ptr<const CompiledSchema>(new CompiledSchema(std::move(impl)));
   } catch (const std::exception &e) {
@@ -201,6 +205,10 @@ std::shared_ptr<const CompiledSchema> CompiledSchema::compile(const json::value 
 
 std::vector<SchemaError> CompiledSchema::validate(const json::value &document) const {
   try {
+    // std::regex would overflow the stack on an over-long string: refuse before valijson runs.
+    std::vector<SchemaError> too_long;
+    impl_->guard.check(document, too_long);
+    if (!too_long.empty()) return too_long;
     return run_validator(impl_->schema, document, /*keep_wrappers=*/true);
   } catch (const std::exception &e) {
     // Not expected (patterns are checked at compile time); never let it reach the caller.

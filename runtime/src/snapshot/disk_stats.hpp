@@ -44,8 +44,7 @@ std::vector<MountEntry> parse_mountinfo(std::string_view text);
 const MountEntry *find_mount(const std::vector<MountEntry> &mounts, std::string_view path);
 
 // "/" first, then `paths`; deduplicated by device. `storage` is a reusable read buffer.
-std::vector<DiskUsage> read_disk_usage(const std::vector<std::string> &paths,
-                                       std::string &storage);
+std::vector<DiskUsage> read_disk_usage(const std::vector<std::string> &paths, std::string &storage);
 
 // Free space of one path's filesystem for unprivileged users, 100 − disk_used_pct (so
 // "free" and "used" agree with df); −1 when it cannot be read.

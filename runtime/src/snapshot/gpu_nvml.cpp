@@ -19,7 +19,7 @@ struct nvmlMemory_t {
 struct nvmlUtilization_t {
   unsigned int gpu, memory;
 };
-constexpr int kNvmlTemperatureGpu = 0;          // NVML_TEMPERATURE_GPU
+constexpr int kNvmlTemperatureGpu = 0;           // NVML_TEMPERATURE_GPU
 constexpr unsigned kNvmlDeviceNameBufSize = 96;  // NVML_DEVICE_NAME_V2_BUFFER_SIZE
 
 using InitFn = nvmlReturn_t();
@@ -123,8 +123,12 @@ Nvml &nvml() {
 
 }  // namespace
 
-std::vector<GpuInfo> read_gpus() { return nvml().devices(); }
+std::vector<GpuInfo> read_gpus() {
+  return nvml().devices();
+}
 
-std::string nvml_status() { return nvml().status(); }
+std::string nvml_status() {
+  return nvml().status();
+}
 
 }  // namespace runtimo::snapshot

@@ -4,8 +4,17 @@
 #include "snapshot/proc_files.hpp"
 
 #include <arpa/inet.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
+#include <iterator>
 
 namespace runtimo::snapshot {
 namespace {
@@ -39,6 +48,54 @@ bool parse_endpoint(std::string_view text, bool v6, std::string *address, std::u
   if (::inet_ntop(v6 ? AF_INET6 : AF_INET, bytes, buf, sizeof buf) == nullptr) return false;
   *address = buf;
   return true;
+}
+
+// One sock_diag dump of the TCP sockets of `family` in state LISTEN, appended to *out. False
+// when the kernel refuses (no inet_diag) or the reply cannot be read.
+bool dump_tcp_listeners(int fd, int family, std::vector<ListeningSocket> *out) {
+  struct {
+    nlmsghdr header;
+    inet_diag_req_v2 request;
+  } message{};
+  message.header.nlmsg_len = sizeof message;
+  message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  message.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  message.header.nlmsg_seq = static_cast<std::uint32_t>(family);
+  message.request.sdiag_family = static_cast<std::uint8_t>(family);
+  message.request.sdiag_protocol = IPPROTO_TCP;
+  message.request.idiag_states = 1u << TCP_LISTEN;
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  if (::sendto(fd, &message, sizeof message, 0, reinterpret_cast<sockaddr *>(&kernel),
+               sizeof kernel) != static_cast<ssize_t>(sizeof message))
+    return false;
+  alignas(nlmsghdr) char buf[32768];
+  for (;;) {
+    ssize_t len = ::recv(fd, buf, sizeof buf, 0);
+    if (len < 0 && errno == EINTR) continue;
+    if (len <= 0) return false;
+    for (auto *h = reinterpret_cast<nlmsghdr *>(buf); NLMSG_OK(h, static_cast<unsigned>(len));
+         h = NLMSG_NEXT(h, len)) {
+      if (h->nlmsg_type == NLMSG_DONE) return true;
+      if (h->nlmsg_type == NLMSG_ERROR) return false;
+      if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+          h->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg)))
+        continue;
+      const auto *m = static_cast<const inet_diag_msg *>(NLMSG_DATA(h));
+      if (m->idiag_state != TCP_LISTEN) continue;
+      const bool v6 = m->idiag_family == AF_INET6;
+      char text[INET6_ADDRSTRLEN];
+      if (::inet_ntop(v6 ? AF_INET6 : AF_INET, m->id.idiag_src, text, sizeof text) == nullptr)
+        continue;
+      ListeningSocket s;
+      s.proto = v6 ? "tcp6" : "tcp";
+      s.address = text;
+      s.port = ntohs(m->id.idiag_sport);
+      s.inode = m->idiag_inode;
+      s.uid = m->idiag_uid;
+      out->push_back(std::move(s));
+    }
+  }
 }
 
 }  // namespace
@@ -103,13 +160,41 @@ std::vector<InterfaceCounters> read_net_dev(std::string &storage) {
   return text ? parse_net_dev(*text) : std::vector<InterfaceCounters>{};
 }
 
-std::vector<ListeningSocket> read_listening_sockets(std::string &storage) {
+std::vector<ListeningSocket> read_listening_sockets_proc(std::initializer_list<const char *> protos,
+                                                         std::string &storage) {
   std::vector<ListeningSocket> out;
-  for (const char *proto : {"tcp", "tcp6", "udp", "udp6"}) {
+  for (const char *proto : protos) {
     const std::string path = std::string("/proc/net/") + proto;
     if (const auto text = read_file(path.c_str(), storage))
       parse_listening_sockets(*text, proto, &out);
   }
+  return out;
+}
+
+std::optional<std::vector<ListeningSocket>> read_tcp_listeners_sock_diag() {
+  const int fd = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (fd < 0) return std::nullopt;
+  std::vector<ListeningSocket> out;
+  bool ok = true;
+  for (const int family : {AF_INET, AF_INET6}) {
+    if (!dump_tcp_listeners(fd, family, &out)) {
+      ok = false;
+      break;
+    }
+  }
+  ::close(fd);
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+std::vector<ListeningSocket> read_listening_sockets(std::string &storage) {
+  std::vector<ListeningSocket> out;
+  if (auto tcp = read_tcp_listeners_sock_diag())
+    out = std::move(*tcp);
+  else
+    out = read_listening_sockets_proc({"tcp", "tcp6"}, storage);
+  std::vector<ListeningSocket> udp = read_listening_sockets_proc({"udp", "udp6"}, storage);
+  out.insert(out.end(), std::make_move_iterator(udp.begin()), std::make_move_iterator(udp.end()));
   return out;
 }
 

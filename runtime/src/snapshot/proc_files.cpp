@@ -20,7 +20,9 @@ long read_retry(int fd, char *buf, std::size_t cap) {
   }
 }
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
 
 }  // namespace
 
@@ -41,9 +43,10 @@ long read_small(int dir_fd, const char *name, char *buf, std::size_t cap) {
   return static_cast<long>(got);
 }
 
-long read_once(int dir_fd, const char *name, char *buf, std::size_t cap) {
+long read_once(int dir_fd, const char *name, char *buf, std::size_t cap, struct stat *owner) {
   const int fd = open_below(dir_fd, name);
   if (fd < 0) return -errno;
+  if (owner != nullptr && ::fstat(fd, owner) != 0) *owner = {};
   const long n = read_retry(fd, buf, cap);
   ::close(fd);
   return n;

@@ -5,6 +5,8 @@
 // capture, so a scan allocates nothing per file), and "is this errno a vanished process".
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <charconv>
 #include <cstddef>
@@ -15,7 +17,9 @@
 namespace runtimo::snapshot {
 
 // True for the errors a process that exited mid-read produces (ENOENT, ESRCH).
-inline bool process_gone(int err) { return err == ENOENT || err == ESRCH; }
+inline bool process_gone(int err) {
+  return err == ENOENT || err == ESRCH;
+}
 
 // Reads the whole (small) file `name` below `dir_fd` (AT_FDCWD for a path) into buf, at most
 // cap bytes; returns its length or -errno.
@@ -25,7 +29,10 @@ long read_small(int dir_fd, const char *name, char *buf, std::size_t cap);
 // For /proc/<pid>/stat (generated as one record) and /proc/<pid>/cmdline (copied up to the
 // count asked), one read returns everything that fits in cap — half the syscalls of
 // read_small, which also waits for the end-of-file read.
-long read_once(int dir_fd, const char *name, char *buf, std::size_t cap);
+// When `owner` is given, it receives fstat() of the open file (for /proc/<pid>/* files, the
+// owner of the process as the kernel shows it); a failed fstat leaves it zeroed.
+long read_once(int dir_fd, const char *name, char *buf, std::size_t cap,
+               struct stat *owner = nullptr);
 
 // Reads the whole file at `path` into `storage` (grown as needed, kept between calls so its
 // capacity is reused) and returns a view of the content; nullopt on error with errno set.

@@ -73,15 +73,32 @@ bool parse_stat_line(std::string_view text, std::size_t last_field, ProcStatFiel
         ok = f.size() == 1;
         id.state = f[0];
         break;
-      case kPpidField: ok = parse_number(f, &id.ppid); break;
-      case kFlagsField: ok = parse_number(f, &flags); break;
-      case kUtimeField: ok = parse_number(f, &out->utime_ticks); break;
-      case kStimeField: ok = parse_number(f, &out->stime_ticks); break;
-      case kThreadsField: ok = parse_number(f, &out->num_threads); break;
-      case kStartTimeField: ok = parse_number(f, &id.start_time_ticks); break;
-      case kVsizeField: ok = parse_number(f, &out->vsize_bytes); break;
-      case kRssField: ok = parse_number(f, &out->rss_pages); break;
-      default: break;
+      case kPpidField:
+        ok = parse_number(f, &id.ppid);
+        break;
+      case kFlagsField:
+        ok = parse_number(f, &flags);
+        break;
+      case kUtimeField:
+        ok = parse_number(f, &out->utime_ticks);
+        break;
+      case kStimeField:
+        ok = parse_number(f, &out->stime_ticks);
+        break;
+      case kThreadsField:
+        ok = parse_number(f, &out->num_threads);
+        break;
+      case kStartTimeField:
+        ok = parse_number(f, &id.start_time_ticks);
+        break;
+      case kVsizeField:
+        ok = parse_number(f, &out->vsize_bytes);
+        break;
+      case kRssField:
+        ok = parse_number(f, &out->rss_pages);
+        break;
+      default:
+        break;
     }
   }
   if (!ok) return false;

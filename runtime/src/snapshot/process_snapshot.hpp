@@ -2,10 +2,12 @@
 // every process on the machine read from /proc (no `ps`, no subprocess), a summary, and the
 // delta between two snapshots (which processes a job started and which ended).
 //
-// Owns: the scan (opendir /proc; per pid one directory fd, fstat of it for the owner, one read
-// of "stat" through the same parser as process_identity, one bounded read of "cmdline" — never
-// "status", never "smaps"), the CPU % over the interval between two captures of one sampler,
-// and the JSON shapes below. A process that exits during the scan is skipped, never an error.
+// Owns: the scan (opendir /proc; per pid one read of "stat", parsed by the same parser as
+// process_identity, with fstat of the open file for the owner, and one bounded read of
+// "cmdline" — never "status", never "smaps"), the CPU % over the interval between two
+// captures of one sampler, and the JSON shapes below. Nothing is cached between captures
+// except user names and the previous CPU times. A process that exits during the scan is
+// skipped, never an error.
 //
 // The owner is the owner of /proc/<pid>, which is the effective uid — except for processes
 // that made themselves non-dumpable (setuid programs, prctl PR_SET_DUMPABLE 0), whose /proc
@@ -72,9 +74,9 @@ struct ProcessSnapshotOptions {
 };
 
 struct ProcessSnapshot {
-  double ts = 0;             // capture time, seconds since the epoch
-  std::uint64_t cost_us = 0; // what the capture itself cost
-  double interval_ms = -1;   // since the sampler's previous capture; −1 on the first
+  double ts = 0;                       // capture time, seconds since the epoch
+  std::uint64_t cost_us = 0;           // what the capture itself cost
+  double interval_ms = -1;             // since the sampler's previous capture; −1 on the first
   std::vector<ProcessInfo> processes;  // sorted by pid
 
   // {total, by_state, zombies, threads, kernel_threads, top_cpu[5], top_rss[5]}. top_cpu is

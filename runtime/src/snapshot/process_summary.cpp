@@ -86,8 +86,8 @@ json::object ProcessSnapshot::summary() const {
 }
 
 json::object ProcessSnapshot::to_json(bool with_processes) const {
-  json::object out{{"ts", ts}, {"cost_us", cost_us}, {"interval_ms", interval_ms},
-                   {"summary", summary()}};
+  json::object out{
+      {"ts", ts}, {"cost_us", cost_us}, {"interval_ms", interval_ms}, {"summary", summary()}};
   if (with_processes) {
     json::array list;
     list.reserve(processes.size());

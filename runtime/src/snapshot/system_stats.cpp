@@ -117,10 +117,14 @@ std::optional<Psi> parse_psi(std::string_view text) {
       const std::size_t eq = f.find('=');
       if (eq == std::string_view::npos) continue;
       const std::string_view key = f.substr(0, eq), value = f.substr(eq + 1);
-      if (key == "avg10") seen += parse_number(value, &p.avg10);
-      else if (key == "avg60") seen += parse_number(value, &p.avg60);
-      else if (key == "avg300") seen += parse_number(value, &p.avg300);
-      else if (key == "total") seen += parse_number(value, &p.total_us);
+      if (key == "avg10")
+        seen += parse_number(value, &p.avg10);
+      else if (key == "avg60")
+        seen += parse_number(value, &p.avg60);
+      else if (key == "avg300")
+        seen += parse_number(value, &p.avg300);
+      else if (key == "total")
+        seen += parse_number(value, &p.total_us);
     }
     if (seen != 4) return std::nullopt;
     (kind == "some" ? psi.some : psi.full) = p;

@@ -21,8 +21,7 @@ namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
 
 double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 long online_cpus() {
@@ -184,9 +183,8 @@ json::object TelemetrySampler::cpu_section() {
       previous_cpu_ = *times;
       previous_at_ = now;
     } else if (times->total > previous_cpu_->total) {
-      last_utilisation_pct_ =
-          pct(times->busy - std::min(times->busy, previous_cpu_->busy),
-              times->total - previous_cpu_->total);
+      last_utilisation_pct_ = pct(times->busy - std::min(times->busy, previous_cpu_->busy),
+                                  times->total - previous_cpu_->total);
       last_interval_ms_ = std::chrono::duration<double, std::milli>(now - previous_at_).count();
       last_since_boot_ = false;
       previous_cpu_ = *times;

@@ -43,8 +43,12 @@ void GroupCommit::leaving_segment(bool sync) {
   }
   int err = sync ? fdatasync_errno(segment->fd.get()) : 0;
   std::lock_guard lock(mutex_);
-  if (err != 0) failure_ = sync_failure(segment->path, err);
-  else synced_ = std::max(synced_, upto);
+  if (sync) ++syncs_;
+  if (err != 0) {
+    failure_ = sync_failure(segment->path, err);
+  } else {
+    synced_ = std::max(synced_, upto);
+  }
   synced_changed_.notify_all();
   if (err != 0) throw JournalError(failure_);
 }
@@ -66,10 +70,19 @@ void GroupCommit::wait_durable(std::uint64_t ticket) {
     int err = fdatasync_errno(segment->fd.get());
     lock.lock();
     syncing_ = false;
-    if (err != 0) failure_ = sync_failure(segment->path, err);
-    else synced_ = std::max(synced_, upto);
+    ++syncs_;
+    if (err != 0) {
+      failure_ = sync_failure(segment->path, err);
+    } else {
+      synced_ = std::max(synced_, upto);
+    }
     synced_changed_.notify_all();
   }
+}
+
+std::uint64_t GroupCommit::syncs() const {
+  std::lock_guard lock(mutex_);
+  return syncs_;
 }
 
 void GroupCommit::throw_if_failed() {

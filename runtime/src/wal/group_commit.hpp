@@ -47,12 +47,17 @@ class GroupCommit {
   // Throws the sticky sync failure, if any.
   void throw_if_failed();
 
+  // fdatasync calls made so far (diagnostics and tests: fewer than durable appends when
+  // threads share syncs).
+  std::uint64_t syncs() const;
+
  private:
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable synced_changed_;
   std::uint64_t written_ = 0;  // ticket of the latest write
   std::uint64_t synced_ = 0;   // every ticket up to this one is durable
   bool syncing_ = false;
+  std::uint64_t syncs_ = 0;
   std::shared_ptr<OpenSegment> latest_;  // the segment of the latest write
   std::string failure_;
 };

@@ -35,8 +35,8 @@ enum class SyncPolicy {
 enum class Durability { durable, lazy };
 
 struct JournalOptions {
-  std::filesystem::path dir;                      // <home>/wal
-  std::uint64_t segment_bytes = 64ull << 20;      // rotate when a segment reaches this size
+  std::filesystem::path dir;                  // <home>/wal
+  std::uint64_t segment_bytes = 64ull << 20;  // rotate when a segment reaches this size
   SyncPolicy sync = SyncPolicy::durable;
 };
 
@@ -81,7 +81,7 @@ struct JournalRecord {
   std::uint64_t line = 0;    // 1-based line number within the segment (0 from tail_journal)
   std::uint64_t offset = 0;  // byte offset of the line within the segment
   std::uint64_t seq = 0;
-  boost::json::object event; // the full object (crc member included)
+  boost::json::object event;  // the full object (crc member included)
 };
 
 // A line that is not a valid journal line, or a seq that does not increase.

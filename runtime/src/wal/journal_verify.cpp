@@ -38,12 +38,9 @@ boost::json::object VerifyReport::to_json() const {
                                        {"offset", problem.offset},
                                        {"what", problem.what}});
   }
-  return boost::json::object{{"ok", ok()},
-                             {"segments", segments},
-                             {"lines", lines},
-                             {"first_seq", first_seq},
-                             {"last_seq", last_seq},
-                             {"problems", std::move(list)}};
+  return boost::json::object{{"ok", ok()},           {"segments", segments},
+                             {"lines", lines},       {"first_seq", first_seq},
+                             {"last_seq", last_seq}, {"problems", std::move(list)}};
 }
 
 }  // namespace runtimo::wal

@@ -70,7 +70,7 @@ struct JournalWriter::Impl {
   std::mutex append_mutex;  // guards everything below
   std::uint64_t segment_number = 0;
   std::shared_ptr<OpenSegment> segment;
-  std::filesystem::path next_segment;  // where another process's rotation would appear
+  std::filesystem::path next_segment;      // where another process's rotation would appear
   std::uint64_t seen_size = kUnknownSize;  // the segment's size after our last look or write
   std::uint64_t last_seq = 0;
   detail::GroupCommit commit;
@@ -123,17 +123,18 @@ struct JournalWriter::Impl {
   // rotate when the segment is full. Returns the segment's size.
   std::uint64_t prepare_to_append() {
     // Another process rotated: move forward (one stat per append when nothing changed).
-    (void)&file_exists;
+    while (file_exists(next_segment)) open_segment(segment_number + 1);
     std::uint64_t size = detail::file_size(segment->fd.get(), segment->path);
     if (size != seen_size) {
       learn_tail(nullptr);
       size = seen_size;
     }
     if (size >= options.segment_bytes) {
-      // Nobody else can create it while we hold the lock; if it exists anyway (a file left by
-      // hand), follow it like a rotation by another process.
-      if (!create_segment(segment_number + 1)) return prepare_to_append();
-      size = 0;
+      if (create_segment(segment_number + 1)) return 0;
+      // Nobody else can create it while we hold the lock; it exists anyway (a file left by
+      // hand, or gone between our stat and our create): follow it like another's rotation.
+      open_segment(segment_number + 1);
+      return prepare_to_append();
     }
     return size;
   }
@@ -206,8 +207,12 @@ std::uint64_t JournalWriter::append(std::string_view type, std::string_view job,
   return seq;
 }
 
-const RecoveryReport &JournalWriter::recovery() const { return impl_->recovery; }
+const RecoveryReport &JournalWriter::recovery() const {
+  return impl_->recovery;
+}
 
-const std::filesystem::path &JournalWriter::dir() const { return impl_->options.dir; }
+const std::filesystem::path &JournalWriter::dir() const {
+  return impl_->options.dir;
+}
 
 }  // namespace runtimo::wal

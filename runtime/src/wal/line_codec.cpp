@@ -27,11 +27,15 @@ void append_hex8(std::string &out, std::uint32_t value) {
   for (int shift = 28; shift >= 0; shift -= 4) out += kHexDigits[(value >> shift) & 0xF];
 }
 
-bool is_lower_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+bool is_lower_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
 
 std::uint32_t parse_hex8(std::string_view digits) {
   std::uint32_t value = 0;
-  for (char c : digits) value = (value << 4) | static_cast<std::uint32_t>(c <= '9' ? c - '0' : c - 'a' + 10);
+  for (char c : digits) {
+    value = (value << 4) | static_cast<std::uint32_t>(c <= '9' ? c - '0' : c - 'a' + 10);
+  }
   return value;
 }
 
@@ -45,9 +49,7 @@ bool is_reserved_member(std::string_view key) {
   return key == "seq" || key == "ts" || key == "type" || key == "job" || key == "crc";
 }
 
-// Every string (keys included) of a body must be valid UTF-8, or the line would not parse.
-void require_utf8(const boost::json::value &value, std::string_view where);
-
+// Every string (keys included) of an event must be valid UTF-8, or its line would not parse.
 void require_utf8_string(std::string_view text, std::string_view where) {
   if (!detail::is_valid_utf8(text)) {
     throw std::invalid_argument("journal event " + std::string(where) +
@@ -85,8 +87,12 @@ std::uint32_t crc32c(std::string_view bytes) {
 }
 
 std::string seal_line(const boost::json::object &event) {
-  if (event.contains("crc")) throw std::invalid_argument("seal_line: event already has a \"crc\" member");
-  if (event.empty()) throw std::invalid_argument("seal_line: a journal line needs at least one member");
+  if (event.contains("crc")) {
+    throw std::invalid_argument("seal_line: event already has a \"crc\" member");
+  }
+  if (event.empty()) {
+    throw std::invalid_argument("seal_line: a journal line needs at least one member");
+  }
   std::string line = boost::json::serialize(event);
   detail::append_crc_member(line);
   return line;
@@ -100,7 +106,9 @@ std::string check_line(std::string_view line, boost::json::object *parsed) {
   }
   std::string_view digits = line.substr(line.size() - 10, 8);
   for (char c : digits) {
-    if (!is_lower_hex(c)) return "crc \"" + std::string(digits) + "\" is not 8 lowercase hex digits";
+    if (!is_lower_hex(c)) {
+      return "crc \"" + std::string(digits) + "\" is not 8 lowercase hex digits";
+    }
   }
   // The crc covers the object as it was before the crc member was added: everything up to
   // the member, then the closing brace.
@@ -205,7 +213,9 @@ std::string format_timestamp(std::chrono::system_clock::time_point time) {
 
   std::string text(27, '0');  // YYYY-MM-DDTHH:MM:SS.ffffffZ
   auto put = [&text](std::size_t at, std::size_t width, long long value) {
-    for (std::size_t i = at + width; i-- > at; value /= 10) text[i] = static_cast<char>('0' + value % 10);
+    for (std::size_t i = at + width; i-- > at; value /= 10) {
+      text[i] = static_cast<char>('0' + value % 10);
+    }
   };
   put(0, 4, static_cast<int>(date.year()));
   text[4] = '-';

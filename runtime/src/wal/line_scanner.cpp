@@ -44,7 +44,8 @@ bool ForwardLineScanner::next(ScannedLine &line) {
     const char *start = buffer_.data() + begin_ + scanned_;
     const void *newline = std::memchr(start, '\n', end_ - begin_ - scanned_);
     if (newline != nullptr) {
-      std::size_t stop = static_cast<std::size_t>(static_cast<const char *>(newline) - buffer_.data());
+      std::size_t stop =
+          static_cast<std::size_t>(static_cast<const char *>(newline) - buffer_.data());
       line.offset = buffer_offset_ + begin_;
       line.text = std::string_view(buffer_.data() + begin_, stop - begin_);
       line.terminated = true;
@@ -67,14 +68,17 @@ bool ForwardLineScanner::next(ScannedLine &line) {
 
 BackwardLineScanner::BackwardLineScanner(int fd, std::uint64_t end, std::filesystem::path path,
                                          std::size_t chunk_bytes)
-    : fd_(fd), path_(std::move(path)), chunk_bytes_(chunk_bytes), buffer_offset_(end),
+    : fd_(fd),
+      path_(std::move(path)),
+      chunk_bytes_(chunk_bytes),
+      buffer_offset_(end),
       line_end_(end) {}
 
 void BackwardLineScanner::load_before() {
   // Chunks grow with the buffer, so a very long line (garbage a crash left) costs O(length).
   std::uint64_t kept = line_end_ - buffer_offset_;
-  std::uint64_t length = std::min<std::uint64_t>(std::max<std::uint64_t>(chunk_bytes_, kept),
-                                                 buffer_offset_);
+  std::uint64_t length =
+      std::min<std::uint64_t>(std::max<std::uint64_t>(chunk_bytes_, kept), buffer_offset_);
   std::string chunk;
   pread_exact(fd_, buffer_offset_ - length, length, chunk, path_);
   chunk.append(buffer_, 0, static_cast<std::size_t>(kept));
@@ -98,8 +102,8 @@ bool BackwardLineScanner::previous(ScannedLine &line) {
     std::size_t searched = static_cast<std::size_t>(content_end - buffer_offset_);
     const void *newline = ::memrchr(buffer_.data(), '\n', searched);
     if (newline != nullptr) {
-      start = buffer_offset_ + static_cast<std::uint64_t>(static_cast<const char *>(newline) -
-                                                          buffer_.data()) + 1;
+      start = buffer_offset_ +
+              static_cast<std::uint64_t>(static_cast<const char *>(newline) - buffer_.data()) + 1;
       break;
     }
     if (buffer_offset_ == 0) {

@@ -54,10 +54,10 @@ class BackwardLineScanner {
   int fd_;
   std::filesystem::path path_;
   std::size_t chunk_bytes_;
-  std::string buffer_;               // holds the file's bytes [buffer_offset_, line_end_)
+  std::string buffer_;  // holds the file's bytes [buffer_offset_, line_end_)
   std::uint64_t buffer_offset_;
-  std::uint64_t line_end_;           // end of the bytes not yet returned (a '\n' or the end)
-  bool at_end_ = true;               // nothing returned yet: the last line may be unterminated
+  std::uint64_t line_end_;  // end of the bytes not yet returned (a '\n' or the end)
+  bool at_end_ = true;      // nothing returned yet: the last line may be unterminated
 };
 
 }  // namespace runtimo::wal::detail

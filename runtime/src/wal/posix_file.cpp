@@ -10,7 +10,9 @@
 
 namespace runtimo::wal::detail {
 
-std::string errno_text(int err) { return std::generic_category().message(err); }
+std::string errno_text(int err) {
+  return std::generic_category().message(err);
+}
 
 void throw_errno(std::string_view action, const std::filesystem::path &path, int err) {
   throw JournalError("cannot " + std::string(action) + " " + path.string() + ": " +

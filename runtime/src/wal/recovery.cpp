@@ -69,9 +69,9 @@ std::filesystem::path keep_cut_bytes(int fd, const std::filesystem::path &segmen
   make_private_directory(corrupt_dir);
   std::uint64_t stamp = unix_nanoseconds();
   for (;;) {
-    std::filesystem::path kept = corrupt_dir / (segment.filename().string() + "." +
-                                                std::to_string(offset) + "." +
-                                                std::to_string(stamp) + ".torn");
+    std::filesystem::path kept =
+        corrupt_dir / (segment.filename().string() + "." + std::to_string(offset) + "." +
+                       std::to_string(stamp) + ".torn");
     int raw = ::open(kept.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (raw < 0 && errno == EEXIST) {  // same offset cut twice in one nanosecond: next name
       ++stamp;

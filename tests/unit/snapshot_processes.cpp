@@ -1,0 +1,340 @@
+// snapshot_processes.cpp — the process snapshot against the system calls and real children:
+// the test's own entry, a sleeping child, a zombie, a busy child's CPU %, the delta around
+// spawning and reaping, bounded command lines, and processes vanishing mid-scan.
+#define BOOST_TEST_MODULE snapshot_processes
+#include <boost/test/unit_test.hpp>
+
+#include "child_process.hpp"
+#include "snapshot/process_identity.hpp"
+#include "snapshot/process_snapshot.hpp"
+
+#include <boost/json.hpp>
+
+#include <pwd.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+namespace json = boost::json;
+namespace snap = runtimo::snapshot;
+using runtimo::test::LiveChild;
+
+namespace {
+
+const snap::ProcessInfo *find(const snap::ProcessSnapshot &s, std::int64_t pid) {
+  const auto it =
+      std::lower_bound(s.processes.begin(), s.processes.end(), pid,
+                       [](const snap::ProcessInfo &p, std::int64_t v) { return p.pid < v; });
+  return it != s.processes.end() && it->pid == pid ? &*it : nullptr;
+}
+
+bool contains(const std::vector<snap::ProcessInfo> &list, std::int64_t pid) {
+  return std::any_of(list.begin(), list.end(),
+                     [&](const snap::ProcessInfo &p) { return p.pid == pid; });
+}
+
+std::string status_value(const std::string &key) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(key + ":", 0) == 0) {
+      std::string v = line.substr(key.size() + 1);
+      v.erase(0, v.find_first_not_of(" \t"));
+      return v;
+    }
+  return {};
+}
+
+std::string first_line(const std::string &path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+// Waits (bounded) until the child has exec'd: its comm is `comm`.
+void wait_for_comm(pid_t pid, const std::string &comm) {
+  for (int i = 0; i < 400; ++i) {
+    if (std::string(snap::read_process_identity(pid).comm) == comm) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  BOOST_FAIL("child " << pid << " never became " << comm);
+}
+
+snap::ProcessInfo info(std::int64_t pid, std::uint64_t start, const char *comm) {
+  snap::ProcessInfo p;
+  p.pid = pid;
+  p.ppid = 1;
+  p.start_time_ticks = start;
+  p.comm = comm;
+  return p;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(own_process_matches_the_system_calls) {
+  snap::ProcessSampler sampler;
+  const snap::ProcessSnapshot s = sampler.capture();
+  const snap::ProcessInfo *self = find(s, ::getpid());
+  BOOST_TEST_REQUIRE(self != nullptr);
+  BOOST_TEST(self->ppid == ::getppid());
+  BOOST_TEST(self->uid == ::geteuid());
+  BOOST_TEST(self->comm == first_line("/proc/self/comm"));
+  BOOST_TEST(self->threads == std::stol(status_value("Threads")));
+  BOOST_TEST(self->state == 'R');
+  BOOST_TEST(!self->kernel_thread);
+  BOOST_TEST(self->start_time_ticks == snap::read_process_identity(::getpid()).start_time_ticks);
+  BOOST_TEST(self->rss_bytes > 0u);
+  BOOST_TEST(self->vsize_bytes >= self->rss_bytes);
+  const passwd *pw = ::getpwuid(::geteuid());
+  if (pw != nullptr) BOOST_TEST(self->user == pw->pw_name);
+  // The command line is /proc/self/cmdline with NULs as spaces (bounded to 256 bytes).
+  std::ifstream cmd("/proc/self/cmdline");
+  std::string raw((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
+  while (!raw.empty() && raw.back() == '\0') raw.pop_back();
+  std::replace(raw.begin(), raw.end(), '\0', ' ');
+  BOOST_TEST(raw.substr(0, self->cmdline.size()) == self->cmdline);
+  BOOST_TEST(self->cmdline.size() == std::min<std::size_t>(raw.size(), 256));
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  BOOST_TEST(self->start_time_unix <= now + 1);
+  BOOST_TEST(self->start_time_unix > now - 3600);
+}
+
+BOOST_AUTO_TEST_CASE(processes_are_sorted_unique_and_first_capture_has_no_cpu_pct) {
+  snap::ProcessSampler sampler;
+  const snap::ProcessSnapshot s = sampler.capture();
+  BOOST_TEST(s.processes.size() > 1u);
+  BOOST_TEST(s.interval_ms == -1.0);
+  for (std::size_t i = 1; i < s.processes.size(); ++i)
+    BOOST_TEST(s.processes[i - 1].pid < s.processes[i].pid);
+  for (const snap::ProcessInfo &p : s.processes) BOOST_TEST(p.cpu_pct == -1.0);
+  BOOST_TEST(s.ts > 0);
+}
+
+BOOST_AUTO_TEST_CASE(sleeping_child_shows_up_with_its_parent_and_command) {
+  LiveChild child({"/bin/sleep", "30"});
+  wait_for_comm(child.pid(), "sleep");
+  snap::ProcessSampler sampler;
+  const snap::ProcessSnapshot s = sampler.capture();
+  const snap::ProcessInfo *p = find(s, child.pid());
+  BOOST_TEST_REQUIRE(p != nullptr);
+  BOOST_TEST(p->ppid == ::getpid());
+  BOOST_TEST(p->comm == "sleep");
+  BOOST_TEST(p->cmdline == "/bin/sleep 30");
+  BOOST_TEST(p->threads == 1);
+  BOOST_TEST(p->uid == ::geteuid());
+}
+
+BOOST_AUTO_TEST_CASE(delta_shows_a_spawned_child_appearing_and_exiting) {
+  snap::ProcessSampler sampler;
+  const snap::ProcessSnapshot before = sampler.capture();
+  auto child = std::make_unique<LiveChild>(std::vector<std::string>{"/bin/sleep", "30"});
+  const pid_t pid = child->pid();
+  wait_for_comm(pid, "sleep");
+  const snap::ProcessSnapshot during = sampler.capture();
+  const snap::ProcessDelta started = snap::diff(before, during);
+  BOOST_TEST(contains(started.appeared, pid));
+  BOOST_TEST(!contains(started.exited, pid));
+  const json::object j = started.to_json();
+  bool listed = false;
+  for (const json::value &v : j.at("appeared").as_array()) {
+    const json::object &o = v.as_object();
+    if (o.at("pid").to_number<std::int64_t>() == pid) {
+      listed = true;
+      BOOST_TEST(o.at("comm").as_string() == "sleep");
+      BOOST_TEST(o.at("ppid").to_number<std::int64_t>() == ::getpid());
+    }
+  }
+  BOOST_TEST(listed);
+  BOOST_TEST(j.at("appeared_count").to_number<std::size_t>() == started.appeared.size());
+
+  child.reset();  // SIGKILL and reap
+  const snap::ProcessSnapshot after = sampler.capture();
+  const snap::ProcessDelta ended = snap::diff(during, after);
+  BOOST_TEST(contains(ended.exited, pid));
+  BOOST_TEST(!contains(ended.appeared, pid));
+}
+
+BOOST_AUTO_TEST_CASE(a_reused_pid_counts_as_exited_and_appeared) {
+  snap::ProcessSnapshot before, after;
+  before.processes = {info(10, 100, "old"), info(20, 200, "same"), info(30, 300, "gone")};
+  after.processes = {info(10, 900, "new"), info(20, 200, "same"), info(40, 400, "born")};
+  const snap::ProcessDelta d = snap::diff(before, after);
+  BOOST_TEST_REQUIRE(d.exited.size() == 2u);
+  BOOST_TEST(d.exited[0].comm == "old");
+  BOOST_TEST(d.exited[1].comm == "gone");
+  BOOST_TEST_REQUIRE(d.appeared.size() == 2u);
+  BOOST_TEST(d.appeared[0].comm == "new");
+  BOOST_TEST(d.appeared[1].comm == "born");
+  const json::object j = d.to_json(1);
+  BOOST_TEST(j.at("appeared").as_array().size() == 1u);
+  BOOST_TEST(j.at("appeared_count").to_number<int>() == 2);
+  BOOST_TEST(j.at("truncated").as_bool());
+  BOOST_TEST(!d.to_json().contains("truncated"));
+}
+
+BOOST_AUTO_TEST_CASE(busy_child_uses_cpu_over_the_interval) {
+  const pid_t child = ::fork();
+  BOOST_TEST_REQUIRE(child >= 0);
+  if (child == 0) {
+    volatile unsigned long spin = 0;
+    for (;;) spin = spin + 1;
+  }
+  snap::ProcessSampler sampler;
+  const snap::ProcessSnapshot first = sampler.capture();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const snap::ProcessSnapshot second = sampler.capture();
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  const snap::ProcessInfo *p1 = find(first, child);
+  const snap::ProcessInfo *p2 = find(second, child);
+  BOOST_TEST_REQUIRE(p1 != nullptr);
+  BOOST_TEST_REQUIRE(p2 != nullptr);
+  BOOST_TEST(p1->cpu_pct == -1.0);
+  BOOST_TEST(second.interval_ms >= 200.0);
+  BOOST_TEST(p2->cpu_pct > 20.0);
+  BOOST_TEST(p2->cpu_pct <= 105.0);  // one thread: at most one core (and a tick of rounding)
+  const json::object summary = second.summary();
+  const json::array &top = summary.at("top_cpu").as_array();
+  BOOST_TEST(top.size() == 5u);
+  BOOST_TEST(top[0].as_object().at("cpu_pct").to_number<double>() >= p2->cpu_pct);
+}
+
+BOOST_AUTO_TEST_CASE(zombie_child_is_counted_in_the_summary) {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  BOOST_TEST_REQUIRE(child > 0);
+  siginfo_t info{};
+  BOOST_TEST_REQUIRE(::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOWAIT) == 0);
+  snap::ProcessSampler sampler;
+  const snap::ProcessSnapshot s = sampler.capture();
+  ::waitpid(child, nullptr, 0);
+  const snap::ProcessInfo *p = find(s, child);
+  BOOST_TEST_REQUIRE(p != nullptr);
+  BOOST_TEST(p->state == 'Z');
+  BOOST_TEST(p->cmdline.empty());
+  const json::object summary = s.summary();
+  const auto zombies = std::count_if(s.processes.begin(), s.processes.end(),
+                                     [](const snap::ProcessInfo &q) { return q.state == 'Z'; });
+  BOOST_TEST(summary.at("zombies").to_number<long>() == zombies);
+  BOOST_TEST(summary.at("zombies").to_number<long>() >= 1);
+  BOOST_TEST(summary.at("by_state").as_object().at("Z").to_number<long>() == zombies);
+  BOOST_TEST(summary.at("total").to_number<std::size_t>() == s.processes.size());
+}
+
+BOOST_AUTO_TEST_CASE(command_lines_are_bounded_and_optional) {
+  std::vector<std::string> argv{"/bin/sleep", "30"};
+  for (int i = 0; i < 300; ++i) argv.push_back("0");  // sleep adds its arguments up
+  LiveChild child(argv);
+  wait_for_comm(child.pid(), "sleep");
+  snap::ProcessSampler sampler;
+  const snap::ProcessInfo *p = nullptr;
+  const snap::ProcessSnapshot s = sampler.capture();
+  p = find(s, child.pid());
+  BOOST_TEST_REQUIRE(p != nullptr);
+  BOOST_TEST(p->cmdline.size() <= 256u);
+  BOOST_TEST(p->cmdline.size() >= 250u);
+  BOOST_TEST(p->cmdline.rfind("/bin/sleep 30 0 0 0", 0) == 0u);
+
+  snap::ProcessSnapshotOptions small;
+  small.cmdline_max = 20;
+  const snap::ProcessSnapshot s2 = sampler.capture(small);
+  p = find(s2, child.pid());
+  BOOST_TEST_REQUIRE(p != nullptr);
+  // 20 bytes are "/bin/sleep 30 0 0 0" and the separator after it, which is dropped.
+  BOOST_TEST(p->cmdline == "/bin/sleep 30 0 0 0");
+
+  snap::ProcessSnapshotOptions none;
+  none.cmdline = false;
+  none.users = false;
+  const snap::ProcessSnapshot s3 = sampler.capture(none);
+  p = find(s3, child.pid());
+  BOOST_TEST_REQUIRE(p != nullptr);
+  BOOST_TEST(p->cmdline.empty());
+  BOOST_TEST(p->user.empty());
+  BOOST_TEST(p->comm == "sleep");
+}
+
+BOOST_AUTO_TEST_CASE(kernel_threads_are_flagged_without_command_line) {
+  if (first_line("/proc/2/comm") != "kthreadd") {
+    BOOST_TEST_MESSAGE("pid 2 is not kthreadd here (pid namespace): skipped");
+    return;
+  }
+  snap::ProcessSampler sampler;
+  const snap::ProcessSnapshot s = sampler.capture();
+  const snap::ProcessInfo *k = find(s, 2);
+  BOOST_TEST_REQUIRE(k != nullptr);
+  BOOST_TEST(k->kernel_thread);
+  BOOST_TEST(k->cmdline.empty());
+  BOOST_TEST(k->user == "root");
+  BOOST_TEST(s.summary().at("kernel_threads").to_number<long>() >= 1);
+}
+
+BOOST_AUTO_TEST_CASE(json_shapes_hold_numbers_and_bounded_top_lists) {
+  snap::ProcessSampler sampler;
+  sampler.capture();
+  const snap::ProcessSnapshot s = sampler.capture();
+  BOOST_TEST(s.interval_ms > 0);
+  const json::object full = s.to_json(true);
+  BOOST_TEST(full.at("processes").as_array().size() == s.processes.size());
+  BOOST_TEST(!s.to_json(false).contains("processes"));
+  const json::object &first = full.at("processes").as_array()[0].as_object();
+  for (const char *key : {"pid", "ppid", "uid", "threads", "rss_bytes", "vsize_bytes",
+                          "cpu_time_ticks", "start_time_ticks", "start_time_unix", "cpu_pct"})
+    BOOST_TEST(first.at(key).is_number(), key);
+  BOOST_TEST(first.at("state").as_string().size() == 1u);
+  const json::object &summary = full.at("summary").as_object();
+  const json::array &rss = summary.at("top_rss").as_array();
+  BOOST_TEST(rss.size() == std::min<std::size_t>(5, s.processes.size()));
+  for (std::size_t i = 1; i < rss.size(); ++i)
+    BOOST_TEST(rss[i - 1].as_object().at("rss_bytes").to_number<double>() >=
+               rss[i].as_object().at("rss_bytes").to_number<double>());
+  // Serialises to valid JSON that parses back.
+  BOOST_TEST(json::parse(json::serialize(full)).as_object().at("summary").is_object());
+}
+
+BOOST_AUTO_TEST_CASE(processes_vanishing_mid_scan_never_throw) {
+  snap::ProcessSampler sampler;
+  std::atomic<bool> done{false};
+  std::atomic<int> scans{0}, failures{0};
+  std::thread scanner([&] {
+    while (!done) {
+      try {
+        sampler.capture();
+        ++scans;
+      } catch (...) {
+        ++failures;
+      }
+    }
+  });
+  for (int i = 0; i < 50; ++i) {
+    const pid_t child = ::fork();
+    if (child == 0) ::_exit(0);
+    BOOST_TEST_REQUIRE(child > 0);
+    ::waitpid(child, nullptr, 0);
+  }
+  // Let the scanner finish at least one more scan after the last child.
+  const int seen = scans.load();
+  while (scans.load() < seen + 2) std::this_thread::yield();
+  done = true;
+  scanner.join();
+  BOOST_TEST(failures.load() == 0);
+  BOOST_TEST(scans.load() >= 2);
+}
+
+BOOST_AUTO_TEST_CASE(capturing_spawns_no_process) {
+  snap::ProcessSampler sampler;
+  sampler.capture();
+  errno = 0;
+  BOOST_TEST(::waitpid(-1, nullptr, WNOHANG) == -1);
+  BOOST_TEST(errno == ECHILD);
+}
