@@ -105,19 +105,18 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
 
   // Jobs whose runner died before their terminal event: journal them as interrupted.
   impl->running = std::make_unique<exec::RunningJobs>(impl->home / "run");
-  for (const auto &o : impl->running->orphans()) {
-    boost::json::object body{
-        {"capability", o.capability},
-        {"runner", boost::json::object{{"pid", o.runner_pid}, {"start_time", o.runner_start_time}}},
-        {"reason", "the Runtimo process running the job ended before the job finished; "
-                   "its effects, if any, are unknown"}};
-    try {
+  try {
+    impl->running->recover_orphans([&](const exec::OrphanedJob &o) {
+      boost::json::object body{
+          {"capability", o.capability},
+          {"runner", boost::json::object{{"pid", o.runner_pid}, {"start_time", o.runner_start_time}}},
+          {"reason", "the Runtimo process running the job ended before the job finished; "
+                     "its effects, if any, are unknown"}};
       impl->journal->append("job.interrupted", o.job_id, body, wal::Durability::durable);
-      impl->running->end(o.job_id);
       log::write(log::Level::warning, "job was interrupted by the end of its runner", o.job_id);
-    } catch (const wal::JournalError &e) {
-      throw RuntimeError(RuntimeError::Kind::journal, std::string("cannot journal an interrupted job: ") + e.what());
-    }
+    });
+  } catch (const wal::JournalError &e) {
+    throw RuntimeError(RuntimeError::Kind::journal, std::string("cannot journal an interrupted job: ") + e.what());
   }
 
   plugin::LoadOptions load;

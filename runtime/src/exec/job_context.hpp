@@ -32,7 +32,7 @@ struct Services {
   wal::JournalWriter *journal = nullptr;
   const policy::PathPolicy *paths = nullptr;
   const policy::ProcessPolicy *processes = nullptr;
-  const RunningJobs *running = nullptr;  // markers of executing jobs (may be null)
+  RunningJobs *running = nullptr;  // markers of executing jobs (may be null)
   std::uint64_t max_output_bytes = 4096;
   std::chrono::milliseconds default_deadline{30000};
 };
