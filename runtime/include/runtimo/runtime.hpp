@@ -45,6 +45,7 @@ struct RuntimeOptions {
   std::vector<std::filesystem::path> extra_plugin_dirs;  // --plugin-dir (searched last)
   bool use_environment = true;        // read RUNTIMO_* / XDG_* / HOME from the environment
   bool load_build_plugins = true;     // search the build's plugin directory first
+  bool load_plugins = true;           // false: no plugin at all (observation-only hosts)
   std::string log_level;              // --log-level; else RUNTIMO_LOG; else config "log.level"
 };
 
@@ -83,6 +84,13 @@ struct JobResult {
   std::string message;
   std::optional<JobError> error;
   std::string stage;  // for rejected jobs: resolve | parse | guard | schema | validate
+  // Before/after snapshots of an accepted job (null for rejected jobs):
+  //   telemetry {"before":{…},"after":{…}}
+  //   processes {"before":{summary},"after":{summary},"delta":{appeared, exited, …}}
+  // and, for a job refused by the resource guard, the guard's reading (null otherwise).
+  boost::json::value telemetry;
+  boost::json::value processes;
+  boost::json::value guard;
   bool dry_run = false;
   double duration_ms = 0;
   std::uint64_t wal_seq = 0;  // seq of the terminal journal event (0 when none was written)
@@ -166,6 +174,18 @@ class Runtime {
   // The most recent `n` jobs, oldest first.
   std::vector<JobSummary> recent_jobs(std::size_t n) const;
   JournalCheck verify_journal() const;
+
+  // Observation without a job (what `runtimo telemetry` and `runtimo processes` print): read
+  // straight from /proc, /sys and statvfs, never journaled, never a subprocess.
+  // A fresh telemetry capture of the given sections (all when empty): host, cpu, memory,
+  // pressure, disks, network, ports, gpus. Throws std::invalid_argument for an unknown section.
+  boost::json::value telemetry(const std::vector<std::string> &sections = {});
+  // A fresh process scan through a query (shape in the README, "Processes"): {} lists every
+  // process. Throws std::invalid_argument with the reason for a malformed query.
+  boost::json::value processes(const boost::json::value &query);
+  // The resource guard's reading right now: {"measured":{…}, "thresholds":{…},
+  // "exceeded":[…], "refusing":bool}.
+  boost::json::value guard_state() const;
 
   const std::filesystem::path &home() const;
   std::filesystem::path journal_dir() const;

@@ -4,6 +4,8 @@
 
 #include "config/settings.hpp"
 #include "exec/executor.hpp"
+#include "exec/job_snapshots.hpp"
+#include "exec/resource_guard.hpp"
 #include "exec/running_jobs.hpp"
 #include "log/log.hpp"
 #include "plugin/plugin_registry.hpp"
@@ -26,6 +28,8 @@ struct Runtime::Impl {
   std::unique_ptr<policy::PathPolicy> paths;
   std::unique_ptr<policy::ProcessPolicy> processes;
   std::unique_ptr<exec::RunningJobs> running;
+  std::unique_ptr<exec::JobSnapshots> snapshots;
+  std::unique_ptr<exec::ResourceGuard> guard;
   std::unique_ptr<exec::Executor> executor;
 };
 
@@ -120,9 +124,11 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
   }
 
   plugin::LoadOptions load;
-  if (options.load_build_plugins) load.dirs.emplace_back(RUNTIMO_BUILD_PLUGIN_DIR);
-  for (const auto &d : impl->settings.plugin_dirs) load.dirs.push_back(d);
-  for (const auto &d : options.extra_plugin_dirs) load.dirs.push_back(d);
+  if (options.load_plugins) {
+    if (options.load_build_plugins) load.dirs.emplace_back(RUNTIMO_BUILD_PLUGIN_DIR);
+    for (const auto &d : impl->settings.plugin_dirs) load.dirs.push_back(d);
+    for (const auto &d : options.extra_plugin_dirs) load.dirs.push_back(d);
+  }
   impl->registry = plugin::PluginRegistry::load(load);
   for (const auto &r : impl->registry->records())
     if (!r.loaded) log::write(log::Level::warning, "plugin rejected: " + r.reason);
@@ -136,12 +142,21 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
   impl->paths = std::make_unique<policy::PathPolicy>(std::move(rules));
   impl->processes = std::make_unique<policy::ProcessPolicy>(impl->settings.protected_units);
 
+  std::vector<std::string> disk_paths;
+  for (const auto &p : impl->paths->resolved_write_prefixes()) disk_paths.push_back(p.string());
+  impl->snapshots = std::make_unique<exec::JobSnapshots>(
+      impl->settings.snapshot_mode == "summary" ? exec::SnapshotMode::summary : exec::SnapshotMode::full,
+      impl->home, std::move(disk_paths));
+  impl->guard = std::make_unique<exec::ResourceGuard>(impl->settings.guard, impl->home);
+
   exec::Services services;
   services.registry = impl->registry.get();
   services.journal = impl->journal.get();
   services.paths = impl->paths.get();
   services.processes = impl->processes.get();
   services.running = impl->running.get();
+  services.snapshots = impl->snapshots.get();
+  services.guard = impl->guard.get();
   services.max_output_bytes = impl->settings.max_output_bytes;
   services.default_deadline = std::chrono::milliseconds(impl->settings.default_deadline_ms);
   impl->executor = std::make_unique<exec::Executor>(services);
@@ -186,6 +201,21 @@ std::vector<PluginInfo> Runtime::plugins() const {
 JobResult Runtime::run(std::string_view capability, std::string_view args_json,
                        const RunOptions &options) {
   return impl_->executor->run(capability, args_json, options);
+}
+
+boost::json::value Runtime::telemetry(const std::vector<std::string> &sections) {
+  return impl_->snapshots->telemetry(sections);
+}
+
+boost::json::value Runtime::processes(const boost::json::value &query) {
+  if (!query.is_object() && !query.is_null())
+    throw std::invalid_argument("the process query must be a JSON object");
+  const auto parsed = snapshot::parse_process_query(query.is_null() ? boost::json::object{} : query.as_object());
+  return impl_->snapshots->processes(parsed);
+}
+
+boost::json::value Runtime::guard_state() const {
+  return impl_->guard->check().to_json(impl_->guard->thresholds());
 }
 
 const fs::path &Runtime::home() const { return impl_->home; }

@@ -190,6 +190,19 @@ Settings load_settings(const fs::path &config_file, bool use_env) {
     s.default_deadline_ms = static_cast<std::uint64_t>(v->as_int64());
   if (const auto *v = value_at(merged, "log", "level"); v && v->is_string())
     s.log_level = std::string(v->as_string());
+  if (const auto *v = value_at(merged, "snapshots", "mode"); v && v->is_string())
+    s.snapshot_mode = std::string(v->as_string());
+  if (const auto *v = value_at(merged, "guard", "enabled"); v && v->is_bool())
+    s.guard.enabled = v->as_bool();
+  const auto threshold = [&](const char *key, std::optional<double> &out) {
+    if (const auto *v = value_at(merged, "guard", key); v && v->is_number()) out = v->to_number<double>();
+  };
+  threshold("mem_available_pct_min", s.guard.mem_available_pct_min);
+  threshold("load_per_cpu_max", s.guard.load_per_cpu_max);
+  threshold("psi_memory_some_avg10_max", s.guard.psi_memory_some_avg10_max);
+  threshold("psi_cpu_some_avg10_max", s.guard.psi_cpu_some_avg10_max);
+  threshold("psi_io_some_avg10_max", s.guard.psi_io_some_avg10_max);
+  threshold("home_free_pct_min", s.guard.home_free_pct_min);
   s.effective = std::move(merged);
   return s;
 }

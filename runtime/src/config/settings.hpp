@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -26,6 +27,17 @@ class ConfigError : public std::runtime_error {
 
  private:
   std::string hint_;
+};
+
+// The resource guard's thresholds (config "guard"); an unset threshold is off.
+struct GuardSettings {
+  bool enabled = true;
+  std::optional<double> mem_available_pct_min;
+  std::optional<double> load_per_cpu_max;
+  std::optional<double> psi_memory_some_avg10_max;
+  std::optional<double> psi_cpu_some_avg10_max;
+  std::optional<double> psi_io_some_avg10_max;
+  std::optional<double> home_free_pct_min;
 };
 
 struct Settings {
@@ -45,6 +57,8 @@ struct Settings {
   std::uint64_t max_output_bytes = 4096;
   std::uint64_t default_deadline_ms = 30000;
   std::string log_level = "warning";
+  std::string snapshot_mode = "full";  // full | summary
+  GuardSettings guard;
 };
 
 // Loads and validates. `config_file` empty → RUNTIMO_CONFIG (when use_env) → embedded only.

@@ -1,17 +1,22 @@
 // exec/executor.cpp — one job through the pipeline, and what it writes to the journal.
 //
 // Journal events of a job (DESIGN §4):
-//   rejected before execute:  job.rejected {capability, stage, error, dry_run}
+//   rejected before execute:  job.rejected {capability, stage, error, dry_run, duration_ms
+//                                           [, guard]}
 //   accepted:                 job.started {capability, plugin, plugin_version, args, dry_run,
-//                                          session, deadline_ms, runner}        (durable)
+//                                          session, deadline_ms, runner,
+//                                          telemetry, processes}  (before)      (durable)
 //                             job.note ...                                       (from the plugin)
 //                             job.completed | job.failed | job.timed_out
 //                                         {capability, status, success, message, data, error,
-//                                          duration_ms}                          (durable)
+//                                          duration_ms, timing, telemetry, processes
+//                                          (after, with the delta)}             (durable)
 #include "exec/executor.hpp"
 
 #include "exec/host_api.hpp"
+#include "exec/job_snapshots.hpp"
 #include "exec/journal_bounds.hpp"
+#include "exec/resource_guard.hpp"
 #include "exec/running_jobs.hpp"
 #include "log/log.hpp"
 #include "util/ids.hpp"
@@ -129,6 +134,7 @@ JobResult Executor::run(std::string_view capability, std::string_view args_json,
     body["stage"] = result.stage;
     body["dry_run"] = options.dry_run;
     body["error"] = error_json(error);
+    if (!result.guard.is_null()) body["guard"] = result.guard;
     body["duration_ms"] = ms_since(t0);
     result.error = std::move(error);
     try {
@@ -161,6 +167,22 @@ JobResult Executor::run(std::string_view capability, std::string_view args_json,
                                       {}, hint});
   }
   result.capability = cap->name;
+
+  // 1b. the resource guard: only RESCUE capabilities run on a machine under pressure.
+  if (services_.guard != nullptr && (cap->flags & RT_CAP_RESCUE) == 0) {
+    if (const GuardVerdict verdict = services_.guard->check(); verdict.refuse) {
+      JobError e{"guard", "", {}, ""};
+      for (const auto &x : verdict.exceeded)
+        e.details.push_back(ErrorDetail{std::string(x.at("reading").as_string()),
+                                        std::string(x.at("message").as_string())});
+      e.message = "the machine is under pressure, so " + cap->name +
+                  " (not a rescue capability) is refused: " + e.details.front().message;
+      e.hint = "free resources first (rescue capabilities such as Kill, ProcessList and Telemetry "
+               "still run), or change the thresholds in the config's \"guard\" section";
+      result.guard = verdict.to_json(services_.guard->thresholds());
+      return reject("guard", std::move(e));
+    }
+  }
 
   // 2. parse
   const std::string_view args_text = args_json.empty() ? std::string_view("{}") : args_json;
@@ -213,7 +235,11 @@ JobResult Executor::run(std::string_view capability, std::string_view args_json,
     return reject("validate", plugin_error(job, st, "validation"));
   job.clear_error();
 
-  // 5. job.started, durable before anything happens.
+  // 5. job.started, durable before anything happens, with the machine as it was.
+  const auto snapshots_t0 = Clock::now();
+  JobBefore before;
+  if (services_.snapshots != nullptr) before = services_.snapshots->before();
+  double snapshots_ms = ms_since(snapshots_t0);
   {
     boost::json::object body;
     body["capability"] = cap->name;
@@ -226,6 +252,10 @@ JobResult Executor::run(std::string_view capability, std::string_view args_json,
     body["session"] = options.session_id;
     body["deadline_ms"] = deadline.count();
     body["runner"] = boost::json::object{{"pid", ::getpid()}};
+    if (services_.snapshots != nullptr) {
+      body["telemetry"] = before.telemetry;
+      body["processes"] = before.process_summary;
+    }
     try {
       services_.journal->append("job.started", job.id, body, wal::Durability::durable);
     } catch (const std::exception &e) {
@@ -241,8 +271,17 @@ JobResult Executor::run(std::string_view capability, std::string_view args_json,
   log::write(log::Level::info, "executing " + cap->name, job.id, cap->plugin_name);
 
   // 6. execute
+  const auto execute_t0 = Clock::now();
   const rt_status st = cap->execute(host, &job, args_rt);
+  const double execute_ms = ms_since(execute_t0);
   const bool deadline_passed = Clock::now() >= job.deadline;
+  if (services_.snapshots != nullptr) {
+    const auto after_t0 = Clock::now();
+    JobSnapshots::After after = services_.snapshots->after(std::move(before));
+    result.telemetry = std::move(after.telemetry);
+    result.processes = std::move(after.processes);
+    snapshots_ms += ms_since(after_t0);
+  }
 
   if (st == RT_OK) {
     result.status = JobStatus::completed;
@@ -279,6 +318,12 @@ JobResult Executor::run(std::string_view capability, std::string_view args_json,
     if (!truncated.empty()) body["truncated"] = std::move(truncated);
     body["error"] = result.error ? error_json(*result.error) : boost::json::value(nullptr);
     body["duration_ms"] = result.duration_ms;
+    body["timing"] = boost::json::object{{"execute_ms", execute_ms}, {"snapshots_ms", snapshots_ms}};
+    if (services_.snapshots != nullptr) {
+      body["telemetry"] = result.telemetry.at("after");
+      const auto &p = result.processes.as_object();
+      body["processes"] = boost::json::object{{"after", p.at("after")}, {"delta", p.at("delta")}};
+    }
     if (deadline_passed && result.status == JobStatus::completed) body["deadline_exceeded"] = true;
     try {
       result.wal_seq = services_.journal->append(type, job.id, body, wal::Durability::durable);

@@ -1,9 +1,11 @@
 // exec/host_api.cpp — the host services behind rt_host_api: context, result, journal notes,
-// the snapshot provider's process identity, the path and process policies, and logging.
+// the snapshot provider (process identity; telemetry and process scans since ABI 1.1), the
+// path and process policies, and logging.
 // Every function is noexcept at the ABI: exceptions are turned into statuses here.
 #include "exec/host_api.hpp"
 
 #include "exec/job_context.hpp"
+#include "exec/job_snapshots.hpp"
 #include "exec/journal_bounds.hpp"
 #include "log/log.hpp"
 #include "policy/path_policy.hpp"
@@ -16,6 +18,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
 namespace runtimo::exec {
@@ -110,6 +113,76 @@ rt_status process_identity(rt_job *, int64_t pid, rt_process_identity *out) {
   return RT_OK;
 }
 
+// Parses the JSON text a plugin passed to a snapshot service; empty text is `empty_value`.
+std::optional<boost::json::value> parse_request(rt_job *job, rt_str text, const char *function,
+                                                boost::json::value empty_value) {
+  if (view(text).find_first_not_of(" \t\r\n") == std::string_view::npos) return empty_value;
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(view(text), ec);
+  if (ec) {
+    set_error(job, RT_INVALID_ARGS,
+              str(std::string(function) + ": the request is not valid JSON: " + ec.message()), rt_str{});
+    return std::nullopt;
+  }
+  return v;
+}
+
+rt_status snapshot_unavailable(rt_job *job, const char *function) {
+  set_error(job, RT_INTERNAL, str(std::string(function) + ": this runtime has no snapshot provider"),
+            rt_str{});
+  return RT_INTERNAL;
+}
+
+rt_status telemetry(rt_job *job, rt_str sections_json, rt_str *out) {
+  try {
+    if (out == nullptr) return RT_INVALID_ARGS;
+    if (job->services->snapshots == nullptr) return snapshot_unavailable(job, "telemetry");
+    const auto request = parse_request(job, sections_json, "telemetry", boost::json::array{});
+    if (!request) return RT_INVALID_ARGS;
+    std::vector<std::string> sections;
+    const bool is_list = request->is_array() &&
+                         std::all_of(request->as_array().begin(), request->as_array().end(),
+                                     [](const boost::json::value &v) { return v.is_string(); });
+    if (!is_list) {
+      set_error(job, RT_INVALID_ARGS, str("telemetry: sections must be a JSON array of section names"),
+                str("e.g. [\"cpu\",\"memory\"], or [] for every section"));
+      return RT_INVALID_ARGS;
+    }
+    for (const auto &v : request->as_array()) sections.emplace_back(v.as_string());
+    *out = job->keep(boost::json::serialize(job->services->snapshots->telemetry(sections)));
+    return RT_OK;
+  } catch (const std::invalid_argument &e) {
+    set_error(job, RT_INVALID_ARGS, str(std::string("telemetry: ") + e.what()), rt_str{});
+    return RT_INVALID_ARGS;
+  } catch (const std::exception &e) {
+    set_error(job, RT_INTERNAL, str(std::string("telemetry failed: ") + e.what()), rt_str{});
+    return RT_INTERNAL;
+  }
+}
+
+rt_status processes(rt_job *job, rt_str query_json, rt_str *out) {
+  try {
+    if (out == nullptr) return RT_INVALID_ARGS;
+    if (job->services->snapshots == nullptr) return snapshot_unavailable(job, "processes");
+    const auto request = parse_request(job, query_json, "processes", boost::json::object{});
+    if (!request) return RT_INVALID_ARGS;
+    if (!request->is_object()) {
+      set_error(job, RT_INVALID_ARGS, str("processes: the query must be a JSON object"),
+                str("e.g. {\"name\":\"nginx\",\"sort\":\"cpu\",\"limit\":10}"));
+      return RT_INVALID_ARGS;
+    }
+    const auto query = snapshot::parse_process_query(request->as_object());
+    *out = job->keep(boost::json::serialize(job->services->snapshots->processes(query)));
+    return RT_OK;
+  } catch (const std::invalid_argument &e) {
+    set_error(job, RT_INVALID_ARGS, str(std::string("processes: ") + e.what()), rt_str{});
+    return RT_INVALID_ARGS;
+  } catch (const std::exception &e) {
+    set_error(job, RT_INTERNAL, str(std::string("processes failed: ") + e.what()), rt_str{});
+    return RT_INTERNAL;
+  }
+}
+
 rt_status check_path(rt_job *job, rt_str path, uint32_t access, rt_str *resolved) {
   try {
     const auto d = job->services->paths->check(view(path), access, job->working_dir);
@@ -182,6 +255,8 @@ const rt_host_api kHostApi{
     &open_path,
     &check_process,
     &log_line,
+    &telemetry,
+    &processes,
 };
 
 }  // namespace

@@ -25,6 +25,8 @@ class ProcessPolicy;
 
 namespace runtimo::exec {
 class RunningJobs;
+class JobSnapshots;
+class ResourceGuard;
 
 // What every job of a Runtime shares. All members are thread-safe to use concurrently.
 struct Services {
@@ -33,6 +35,8 @@ struct Services {
   const policy::PathPolicy *paths = nullptr;
   const policy::ProcessPolicy *processes = nullptr;
   RunningJobs *running = nullptr;  // markers of executing jobs (may be null)
+  JobSnapshots *snapshots = nullptr;      // before/after snapshots, on-demand scans (may be null)
+  const ResourceGuard *guard = nullptr;   // refuses non-RESCUE jobs under pressure (may be null)
   std::uint64_t max_output_bytes = 4096;
   std::chrono::milliseconds default_deadline{30000};
 };

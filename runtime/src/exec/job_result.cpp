@@ -48,6 +48,9 @@ boost::json::value JobResult::to_json() const {
     o["error"] = nullptr;
   }
   if (!stage.empty()) o["stage"] = stage;
+  if (!guard.is_null()) o["guard"] = guard;
+  o["telemetry"] = telemetry;
+  o["processes"] = processes;
   o["duration_ms"] = duration_ms;
   o["wal_seq"] = wal_seq;
   o["exit_code"] = exit_code();

@@ -55,6 +55,8 @@ class PathPolicy {
                     const std::filesystem::path &working_dir, int *fd) const;
 
   const PathRules &rules() const { return rules_; }
+  // The write prefixes as the policy compares them: "~" expanded, symlinks resolved.
+  const std::vector<std::filesystem::path> &resolved_write_prefixes() const { return write_prefixes_; }
 
  private:
   PathRules rules_;

@@ -84,6 +84,17 @@ double seconds_since_boot() {
 
 }  // namespace
 
+std::vector<std::int64_t> list_pids() {
+  std::vector<std::int64_t> pids;
+  Dir proc("/proc");
+  while (const dirent *entry = ::readdir(proc.get())) {
+    std::int64_t pid = 0;
+    if (pid_name(entry->d_name, &pid)) pids.push_back(pid);
+  }
+  std::sort(pids.begin(), pids.end());
+  return pids;
+}
+
 ProcessSnapshot ProcessSampler::capture(const ProcessSnapshotOptions &options) {
   std::lock_guard lock(mutex_);
   const Clock::time_point start = Clock::now();

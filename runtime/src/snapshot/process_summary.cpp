@@ -39,7 +39,9 @@ json::array brief_list(const std::vector<ProcessInfo> &processes, std::size_t ma
   json::array out;
   for (std::size_t i = 0; i < processes.size() && i < max_listed; ++i) {
     const ProcessInfo &p = processes[i];
-    out.push_back(json::object{{"pid", p.pid}, {"ppid", p.ppid}, {"comm", p.comm}});
+    json::object o{{"pid", p.pid}, {"ppid", p.ppid}, {"comm", p.comm}};
+    if (p.state == 'Z') o["zombie"] = true;  // ended, not yet reaped by its parent
+    out.push_back(std::move(o));
   }
   return out;
 }
@@ -139,6 +141,8 @@ ProcessDelta diff(const ProcessSnapshot &before, const ProcessSnapshot &after) {
       if (a->start_time_ticks != b->start_time_ticks) {  // the pid was reused
         delta.exited.push_back(*b);
         delta.appeared.push_back(*a);
+      } else if (a->state == 'Z' && b->state != 'Z') {  // ended; its parent has not reaped it
+        delta.exited.push_back(*a);
       }
       ++a;
       ++b;

@@ -1,5 +1,5 @@
 /*
- * runtimo/abi.h — the Runtimo plugin ABI, version 1.
+ * runtimo/abi.h — the Runtimo plugin ABI, version 1 (current minor: 1.1).
  *
  * This header is the whole contract between the Runtimo host and a capability plugin. It is
  * plain C99 so a plugin can be written in C, C++ or anything that speaks the C calling
@@ -59,7 +59,7 @@ extern "C" {
 /* ---------------------------------------------------------------- versions and export */
 
 #define RT_ABI_MAJOR 1
-#define RT_ABI_MINOR 0
+#define RT_ABI_MINOR 1
 
 /* The name of the single symbol a plugin exports. */
 #define RT_PLUGIN_ENTRY_SYMBOL "runtimo_plugin_entry"
@@ -223,6 +223,26 @@ typedef struct rt_host_api {
 
   /* Log a line into the host's log (stderr by default), tagged with the plugin and job. */
   void (*log)(rt_job *job, rt_log_level level, rt_str message);
+
+  /* -- snapshot provider, ABI 1.1 (check RT_HAS_FIELD before use) ----------------------- */
+
+  /* A fresh capture of the machine's telemetry (host, cpu, memory, pressure, disks, network,
+   * ports, gpus), read from /proc, /sys, statvfs and NVML without starting any process.
+   * `sections_json` is a JSON array of section names to capture, or empty/"[]" for all; an
+   * unknown name is RT_INVALID_ARGS with the reason recorded by set_error(). On RT_OK `*out`
+   * receives one JSON object (owned by the host, valid until the job ends); the shape is
+   * documented in the README ("Telemetry"). Numbers are numbers: bytes, percent, seconds. */
+  rt_status (*telemetry)(rt_job *job, rt_str sections_json, rt_str *out);
+
+  /* A fresh scan of every process, filtered, sorted and limited by `query_json` (a JSON
+   * object, empty for everything): {"pid":N, "ppid":N, "user":"name", "name":"substring of
+   * comm or cmdline", "sort":"cpu"|"rss"|"start"|"pid", "limit":N, "tree":bool,
+   * "cmdline":bool}. A malformed query is RT_INVALID_ARGS with the reason recorded by
+   * set_error(). On RT_OK `*out` receives one JSON object {ts, cost_us, interval_ms, summary,
+   * matched, processes:[...]} (owned by the host, valid until the job ends); with "tree" the
+   * processes come in tree order, each with its "depth". CPU % covers the interval since the
+   * host's previous process scan (-1 when there was none). */
+  rt_status (*processes)(rt_job *job, rt_str query_json, rt_str *out);
 } rt_host_api;
 
 /* ---------------------------------------------------------------- the plugin side */

@@ -1,0 +1,161 @@
+// exec/job_snapshots.cpp — before/after snapshots of jobs and the on-demand captures.
+#include "exec/job_snapshots.hpp"
+
+#include "snapshot/process_identity.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <iterator>
+#include <stdexcept>
+
+namespace runtimo::exec {
+namespace {
+
+namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
+
+std::uint64_t us_since(Clock::time_point t0) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count());
+}
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Summary mode: the guard's reading stands in for the telemetry.
+json::object pressure_telemetry(const std::filesystem::path &home) {
+  const auto t0 = Clock::now();
+  json::object o = snapshot::to_json(snapshot::read_pressure(home));
+  o["capture"] = json::object{{"cost_us", us_since(t0)}, {"ts", unix_now()}, {"mode", "summary"}};
+  return o;
+}
+
+json::object pid_summary(const std::vector<std::int64_t> &pids, std::uint64_t cost_us) {
+  return json::object{{"total", pids.size()}, {"cost_us", cost_us}, {"mode", "summary"}};
+}
+
+// Summary mode delta: pids only on one side; appeared ones are looked up one by one.
+json::object pid_delta(const std::vector<std::int64_t> &before, const std::vector<std::int64_t> &after,
+                       std::size_t max_listed) {
+  std::vector<std::int64_t> appeared, exited;
+  std::set_difference(after.begin(), after.end(), before.begin(), before.end(),
+                      std::back_inserter(appeared));
+  std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
+                      std::back_inserter(exited));
+  json::array appeared_json, exited_json;
+  for (std::int64_t pid : appeared) {
+    if (appeared_json.size() >= max_listed) break;
+    const rt_process_identity id = snapshot::read_process_identity(pid);
+    if (id.exists)
+      appeared_json.push_back(json::object{{"pid", pid}, {"ppid", id.ppid}, {"comm", id.comm}});
+    else
+      appeared_json.push_back(json::object{{"pid", pid}});  // already gone again
+  }
+  for (std::int64_t pid : exited) {
+    if (exited_json.size() >= max_listed) break;
+    exited_json.push_back(json::object{{"pid", pid}});
+  }
+  json::object o{{"appeared", std::move(appeared_json)},
+                 {"exited", std::move(exited_json)},
+                 {"appeared_count", appeared.size()},
+                 {"exited_count", exited.size()}};
+  if (appeared.size() > max_listed || exited.size() > max_listed) o["truncated"] = true;
+  return o;
+}
+
+constexpr std::size_t kMaxListed = 200;
+
+}  // namespace
+
+const std::vector<std::string> &telemetry_sections() {
+  static const std::vector<std::string> names{"host",  "cpu",     "memory", "pressure",
+                                              "disks", "network", "ports",  "gpus"};
+  return names;
+}
+
+JobSnapshots::JobSnapshots(SnapshotMode mode, std::filesystem::path home,
+                           std::vector<std::string> disk_paths)
+    : mode_(mode), home_(std::move(home)) {
+  telemetry_options_.disk_paths = std::move(disk_paths);
+  telemetry_options_.disk_paths.insert(telemetry_options_.disk_paths.begin(), home_.string());
+}
+
+JobBefore JobSnapshots::before() {
+  JobBefore b;
+  if (mode_ == SnapshotMode::summary) {
+    b.telemetry = pressure_telemetry(home_);
+    const auto t0 = Clock::now();
+    b.pids = snapshot::list_pids();
+    b.process_summary = pid_summary(b.pids, us_since(t0));
+    return b;
+  }
+  b.telemetry = telemetry_sampler_.capture(telemetry_options_);
+  b.processes = process_sampler_.capture(snapshot::ProcessSnapshotOptions{false, 0, false});
+  b.process_summary = b.processes.summary();
+  b.process_summary["cost_us"] = b.processes.cost_us;
+  return b;
+}
+
+JobSnapshots::After JobSnapshots::after(JobBefore &&before) {
+  After a;
+  if (mode_ == SnapshotMode::summary) {
+    json::object telemetry_after = pressure_telemetry(home_);
+    const auto t0 = Clock::now();
+    const std::vector<std::int64_t> pids = snapshot::list_pids();
+    json::object summary_after = pid_summary(pids, us_since(t0));
+    a.telemetry = json::object{{"before", std::move(before.telemetry)},
+                               {"after", std::move(telemetry_after)}};
+    a.processes = json::object{{"before", std::move(before.process_summary)},
+                               {"after", std::move(summary_after)},
+                               {"delta", pid_delta(before.pids, pids, kMaxListed)}};
+    return a;
+  }
+  json::object telemetry_after = telemetry_sampler_.capture(telemetry_options_);
+  const snapshot::ProcessSnapshot processes_after =
+      process_sampler_.capture(snapshot::ProcessSnapshotOptions{false, 0, false});
+  json::object summary_after = processes_after.summary();
+  summary_after["cost_us"] = processes_after.cost_us;
+  summary_after["interval_ms"] = processes_after.interval_ms;
+  a.telemetry = json::object{{"before", std::move(before.telemetry)},
+                             {"after", std::move(telemetry_after)}};
+  a.processes = json::object{{"before", std::move(before.process_summary)},
+                             {"after", std::move(summary_after)},
+                             {"delta", snapshot::diff(before.processes, processes_after).to_json(kMaxListed)}};
+  return a;
+}
+
+json::object JobSnapshots::telemetry(const std::vector<std::string> &sections) {
+  snapshot::TelemetryOptions options = telemetry_options_;
+  if (!sections.empty()) {
+    options.host = options.cpu = options.memory = options.pressure = options.disks =
+        options.network = options.ports = options.gpus = false;
+    for (const std::string &s : sections) {
+      if (s == "host") options.host = true;
+      else if (s == "cpu") options.cpu = true;
+      else if (s == "memory") options.memory = true;
+      else if (s == "pressure") options.pressure = true;
+      else if (s == "disks") options.disks = true;
+      else if (s == "network") options.network = true;
+      else if (s == "ports") options.ports = true;
+      else if (s == "gpus") options.gpus = true;
+      else {
+        std::string known;
+        for (const auto &n : telemetry_sections()) known += (known.empty() ? "" : ", ") + n;
+        throw std::invalid_argument("unknown telemetry section \"" + s + "\"; the sections are " + known);
+      }
+    }
+  }
+  return telemetry_sampler_.capture(options);
+}
+
+json::object JobSnapshots::processes(const snapshot::ProcessQuery &query) {
+  snapshot::ProcessSnapshotOptions options;
+  options.cmdline = query.cmdline || query.name.has_value();
+  options.users = true;
+  return snapshot::query_result(process_sampler_.capture(options), query);
+}
+
+}  // namespace runtimo::exec
