@@ -11,6 +11,8 @@
 //   * `/bin/kill -TERM P` alone, the floor of any command that starts a process to kill one.
 // Each runtimo command runs in a fresh home (durable journal, the default config), so the
 // journal's fdatasyncs are included.
+#include "bench_support.hpp"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -58,16 +60,13 @@ pid_t spawn_sleeper() {
   return pid;
 }
 
-struct Stats {
-  double median, p90, min;
-};
+using bench::Stats;
 
 Stats measure(int runs, const std::function<double()> &once) {
   for (int i = 0; i < 2; ++i) once();
   std::vector<double> ms;
   for (int i = 0; i < runs; ++i) ms.push_back(once());
-  std::sort(ms.begin(), ms.end());
-  return {ms[ms.size() / 2], ms[(ms.size() * 9) / 10], ms.front()};
+  return bench::stats(std::move(ms));
 }
 
 double elapsed_ms(Clock::time_point t0) {

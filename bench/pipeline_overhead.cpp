@@ -9,6 +9,8 @@
 // median, p90 and min of Runtime::run's wall time (the pipeline's overhead, since Echo's execute
 // takes microseconds), the median time spent in snapshots as the terminal event reports it,
 // and how many processes the machine had.
+#include "bench_support.hpp"
+
 #include <runtimo/runtime.hpp>
 
 #include <boost/json.hpp>
@@ -25,25 +27,7 @@
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-struct Stats {
-  double median = 0, p90 = 0, min = 0;
-};
-
-Stats stats(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return Stats{v[v.size() / 2], v[v.size() * 9 / 10], v.front()};
-}
-
-std::size_t process_count() {
-  std::size_t n = 0;
-  for (const auto &e : fs::directory_iterator("/proc")) {
-    const auto name = e.path().filename().string();
-    n += !name.empty() && name[0] >= '1' && name[0] <= '9';
-  }
-  return n;
-}
+using bench::Clock;
 
 void measure(const fs::path &build, const char *mode, int jobs) {
   const fs::path dir = fs::temp_directory_path() / ("runtimo-bench-" + std::to_string(::getpid()) + "-" + mode);
@@ -73,10 +57,10 @@ void measure(const fs::path &build, const char *mode, int jobs) {
     const auto done = rt->events(1, r.job_id);
     snapshots.push_back(done.at(0).at("timing").at("snapshots_ms").to_number<double>());
   }
-  const Stats w = stats(wall), s = stats(snapshots);
+  const bench::Stats w = bench::stats(wall), s = bench::stats(snapshots);
   std::printf("%-8s jobs=%d processes=%zu  run: median %.3f ms  p90 %.3f ms  min %.3f ms  "
               "(snapshots median %.3f ms)\n",
-              mode, jobs, process_count(), w.median, w.p90, w.min, s.median);
+              mode, jobs, bench::count_processes(), w.median, w.p90, w.min, s.median);
   rt.reset();
   fs::remove_all(dir);
 }

@@ -16,6 +16,7 @@
 // Prints a table and one JSON line.
 //
 // Usage: bench_snapshot_cost [--processes N] [--runs N] [--ps-runs N]
+#include "bench_support.hpp"
 #include "snapshot/process_snapshot.hpp"
 #include "snapshot/telemetry.hpp"
 
@@ -43,63 +44,13 @@ extern char **environ;
 namespace snap = runtimo::snapshot;
 namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
+using bench::count_processes;
+using bench::die;
+using bench::median;
+using bench::micros_since;
+using bench::Sleepers;
 
 namespace {
-
-double micros_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-[[noreturn]] void die(const std::string &what) {
-  std::fprintf(stderr, "bench_snapshot_cost: %s\n", what.c_str());
-  std::exit(1);
-}
-
-std::size_t count_processes() {
-  std::size_t n = 0;
-  DIR *d = ::opendir("/proc");
-  if (d == nullptr) die("cannot open /proc");
-  while (const dirent *e = ::readdir(d))
-    if (e->d_name[0] >= '1' && e->d_name[0] <= '9') ++n;
-  ::closedir(d);
-  return n;
-}
-
-// The sleepers: killed and reaped on destruction, and by the kernel if the bench dies.
-class Sleepers {
- public:
-  void spawn_until(std::size_t processes) {
-    const pid_t parent = ::getpid();
-    while (count_processes() < processes) {
-      const pid_t pid = ::fork();
-      if (pid < 0) die(std::string("fork: ") + std::strerror(errno));
-      if (pid == 0) {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (::getppid() != parent) ::_exit(0);
-        char *argv[] = {const_cast<char *>("/bin/sleep"), const_cast<char *>("300"), nullptr};
-        ::execv(argv[0], argv);
-        ::_exit(127);
-      }
-      pids_.push_back(pid);
-    }
-  }
-  ~Sleepers() {
-    for (const pid_t pid : pids_) ::kill(pid, SIGKILL);
-    for (const pid_t pid : pids_)
-      while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-      }
-  }
-  std::size_t size() const { return pids_.size(); }
-
- private:
-  std::vector<pid_t> pids_;
-};
 
 // The raw syscalls of a scan: every <pid>/stat and <pid>/cmdline opened, read once, closed.
 double floor_once(bool cmdline) {

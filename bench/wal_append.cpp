@@ -11,6 +11,7 @@
 // Usage: bench_wal_append [DIR] [--keep] [--runs N] [--max-events N]
 // DIR (default: the current directory) gets a fresh bench-wal-XXXXXX directory, removed at the
 // end unless --keep. Medians over --runs runs (default 7).
+#include "bench_support.hpp"
 #include "wal/journal.hpp"
 
 #include <boost/json.hpp>
@@ -30,23 +31,12 @@
 
 namespace wal = runtimo::wal;
 using Clock = std::chrono::steady_clock;
+using bench::die;
+using bench::median;
+using bench::micros_since;
 
 namespace {
 
-double micros_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  std::size_t n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
-[[noreturn]] void die(const std::string &what) {
-  std::fprintf(stderr, "bench_wal_append: %s\n", what.c_str());
-  std::exit(1);
-}
 
 // (a) Mean cost of one "job" = two synced appends, over `jobs` jobs.
 double raw_job_us(const std::filesystem::path &file, int jobs) {

@@ -296,12 +296,12 @@ BOOST_AUTO_TEST_CASE(loading_every_case_at_once_keeps_the_good_and_records_each_
       }
     }
   }
-  BOOST_TEST(loaded == (std::set<std::string>{"good_c", "order_probe", "slow", "stdout_writer",
-                                              "throws"}));
+  BOOST_TEST(loaded == (std::set<std::string>{"good_c", "order_probe", "slow", "spawner",
+                                              "stdout_writer", "throws"}));
   std::vector<std::string> names;
   for (const LoadedCapability *c : registry->capabilities()) names.push_back(c->name);
-  BOOST_TEST(names == (std::vector<std::string>{"Echo", "OrderProbe", "Slow", "StdoutWriter",
-                                                 "Throw"}));
+  BOOST_TEST(names == (std::vector<std::string>{"Echo", "OrderProbe", "Slow", "Spawn",
+                                                 "StdoutWriter", "Throw"}));
 }
 
 BOOST_AUTO_TEST_CASE(the_shipped_plugins_all_load) {

@@ -127,60 +127,55 @@ std::optional<boost::json::value> parse_request(rt_job *job, rt_str text, const 
   return v;
 }
 
-rt_status snapshot_unavailable(rt_job *job, const char *function) {
-  set_error(job, RT_INTERNAL, str(std::string(function) + ": this runtime has no snapshot provider"),
-            rt_str{});
-  return RT_INTERNAL;
+// Runs one snapshot service for a plugin: no snapshot provider, a bad request
+// (std::invalid_argument) and any other failure become statuses with the reason recorded.
+template <class Service>
+rt_status snapshot_service(rt_job *job, const char *function, rt_str *out, Service service) {
+  try {
+    if (out == nullptr) return RT_INVALID_ARGS;
+    if (job->services->snapshots == nullptr) {
+      set_error(job, RT_INTERNAL,
+                str(std::string(function) + ": this runtime has no snapshot provider"), rt_str{});
+      return RT_INTERNAL;
+    }
+    return service(*job->services->snapshots);
+  } catch (const std::invalid_argument &e) {
+    set_error(job, RT_INVALID_ARGS, str(std::string(function) + ": " + e.what()), rt_str{});
+    return RT_INVALID_ARGS;
+  } catch (const std::exception &e) {
+    set_error(job, RT_INTERNAL, str(std::string(function) + " failed: " + e.what()), rt_str{});
+    return RT_INTERNAL;
+  }
 }
 
 rt_status telemetry(rt_job *job, rt_str sections_json, rt_str *out) {
-  try {
-    if (out == nullptr) return RT_INVALID_ARGS;
-    if (job->services->snapshots == nullptr) return snapshot_unavailable(job, "telemetry");
+  return snapshot_service(job, "telemetry", out, [&](JobSnapshots &snapshots) -> rt_status {
     const auto request = parse_request(job, sections_json, "telemetry", boost::json::array{});
     if (!request) return RT_INVALID_ARGS;
-    std::vector<std::string> sections;
     const bool is_list = request->is_array() &&
                          std::all_of(request->as_array().begin(), request->as_array().end(),
                                      [](const boost::json::value &v) { return v.is_string(); });
-    if (!is_list) {
-      set_error(job, RT_INVALID_ARGS, str("telemetry: sections must be a JSON array of section names"),
-                str("e.g. [\"cpu\",\"memory\"], or [] for every section"));
-      return RT_INVALID_ARGS;
-    }
+    if (!is_list)
+      throw std::invalid_argument(
+          "sections must be a JSON array of section names, e.g. [\"cpu\",\"memory\"], or [] for all");
+    std::vector<std::string> sections;
     for (const auto &v : request->as_array()) sections.emplace_back(v.as_string());
-    *out = job->keep(boost::json::serialize(job->services->snapshots->telemetry(sections)));
+    *out = job->keep(boost::json::serialize(snapshots.telemetry(sections)));
     return RT_OK;
-  } catch (const std::invalid_argument &e) {
-    set_error(job, RT_INVALID_ARGS, str(std::string("telemetry: ") + e.what()), rt_str{});
-    return RT_INVALID_ARGS;
-  } catch (const std::exception &e) {
-    set_error(job, RT_INTERNAL, str(std::string("telemetry failed: ") + e.what()), rt_str{});
-    return RT_INTERNAL;
-  }
+  });
 }
 
 rt_status processes(rt_job *job, rt_str query_json, rt_str *out) {
-  try {
-    if (out == nullptr) return RT_INVALID_ARGS;
-    if (job->services->snapshots == nullptr) return snapshot_unavailable(job, "processes");
+  return snapshot_service(job, "processes", out, [&](JobSnapshots &snapshots) -> rt_status {
     const auto request = parse_request(job, query_json, "processes", boost::json::object{});
     if (!request) return RT_INVALID_ARGS;
-    if (!request->is_object()) {
-      set_error(job, RT_INVALID_ARGS, str("processes: the query must be a JSON object"),
-                str("e.g. {\"name\":\"nginx\",\"sort\":\"cpu\",\"limit\":10}"));
-      return RT_INVALID_ARGS;
-    }
+    if (!request->is_object())
+      throw std::invalid_argument(
+          "the query must be a JSON object, e.g. {\"name\":\"nginx\",\"sort\":\"cpu\",\"limit\":10}");
     const auto query = snapshot::parse_process_query(request->as_object());
-    *out = job->keep(boost::json::serialize(job->services->snapshots->processes(query)));
+    *out = job->keep(boost::json::serialize(snapshots.processes(query)));
     return RT_OK;
-  } catch (const std::invalid_argument &e) {
-    set_error(job, RT_INVALID_ARGS, str(std::string("processes: ") + e.what()), rt_str{});
-    return RT_INVALID_ARGS;
-  } catch (const std::exception &e) {
-    set_error(job, RT_INTERNAL, str(std::string("processes failed: ") + e.what()), rt_str{});
-    return RT_INTERNAL;
-  }
+  });
 }
 
 rt_status check_path(rt_job *job, rt_str path, uint32_t access, rt_str *resolved) {
