@@ -204,7 +204,7 @@ BOOST_AUTO_TEST_CASE(history_keeps_the_last_50_alerts) {
 BOOST_AUTO_TEST_CASE(a_real_sample_fills_the_last_values) {
   snap::HealthWatch w(thresholds(), {"/"});
   w.sample();
-  std::this_thread::sleep_for(milliseconds(50));  // a CPU interval of several clock ticks
+  std::this_thread::sleep_for(milliseconds(300));  // a CPU interval long enough to measure
   w.sample();
   const json::object state = w.state();
   BOOST_TEST(state.at("samples").to_number<int>() == 2);

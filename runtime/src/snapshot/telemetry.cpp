@@ -20,6 +20,9 @@ namespace {
 namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
 
+// CPU utilisation is measured over intervals of at least this long.
+constexpr auto kMinCpuInterval = std::chrono::milliseconds(250);
+
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -182,7 +185,7 @@ json::object TelemetrySampler::cpu_section() {
       last_since_boot_ = true;
       previous_cpu_ = *times;
       previous_at_ = now;
-    } else if (times->total > previous_cpu_->total) {
+    } else if (times->total > previous_cpu_->total && now - previous_at_ >= kMinCpuInterval) {
       last_utilisation_pct_ = pct(times->busy - std::min(times->busy, previous_cpu_->busy),
                                   times->total - previous_cpu_->total);
       last_interval_ms_ = std::chrono::duration<double, std::milli>(now - previous_at_).count();
@@ -190,7 +193,8 @@ json::object TelemetrySampler::cpu_section() {
       previous_cpu_ = *times;
       previous_at_ = now;
     }
-    // else: no tick elapsed since the previous capture; keep its baseline and its figure.
+    // else: too short an interval to measure (a few ticks say nothing); keep the baseline and
+    // report the previous figure with its own interval.
     cpu["utilisation_pct"] = last_utilisation_pct_;
     cpu["interval_ms"] = last_interval_ms_;
     cpu["since_boot"] = last_since_boot_;

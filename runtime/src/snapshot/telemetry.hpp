@@ -6,7 +6,9 @@
 // Owns: the telemetry JSON shape (numbers as numbers: bytes, percent, seconds) and the CPU
 // utilisation interval. A TelemetrySampler remembers the aggregate /proc/stat counters of its
 // previous capture, so utilisation covers the interval since then; the first capture reports
-// utilisation since boot from the same counters ("since_boot": true) and never sleeps. Nothing
+// utilisation since boot from the same counters ("since_boot": true) and never sleeps. An
+// interval shorter than 250 ms is not measured (a handful of clock ticks says nothing): a
+// capture that soon after the previous one repeats the previous figure with its interval_ms. Nothing
 // is cached between captures except what cannot change while the machine runs (CPU model,
 // boot id), so a before- and an after-snapshot around a job always differ in time.
 //
@@ -66,7 +68,7 @@ class TelemetrySampler {
   std::optional<CpuTimes> previous_cpu_;
   std::chrono::steady_clock::time_point previous_at_{};
   // The last utilisation computed, reported again when a capture follows the previous one
-  // within a clock tick (no counter moved yet).
+  // within 250 ms (or before any counter moved).
   double last_utilisation_pct_ = -1;
   double last_interval_ms_ = 0;
   bool last_since_boot_ = true;

@@ -130,6 +130,26 @@ class Job {
     host_->log(job_, level, to_rt(message));
   }
 
+  // The snapshot provider's captures (ABI 1.1): a JSON array of section names for telemetry,
+  // a query object for processes (see abi.h). On RT_OK `*json` receives the JSON text; on
+  // refusal the reason is already recorded. A host older than ABI 1.1 gives RT_INTERNAL.
+  rt_status telemetry(std::string_view sections_json, std::string *json) {
+    if (!RT_HAS_FIELD(host_, rt_host_api, telemetry) || host_->telemetry == nullptr)
+      return fail(RT_INTERNAL, "the host is older than ABI 1.1 and offers no telemetry");
+    rt_str out{};
+    const rt_status st = host_->telemetry(job_, to_rt(sections_json), &out);
+    if (st == RT_OK) json->assign(from_rt(out));
+    return st;
+  }
+  rt_status processes(std::string_view query_json, std::string *json) {
+    if (!RT_HAS_FIELD(host_, rt_host_api, processes) || host_->processes == nullptr)
+      return fail(RT_INTERNAL, "the host is older than ABI 1.1 and offers no process scans");
+    rt_str out{};
+    const rt_status st = host_->processes(job_, to_rt(query_json), &out);
+    if (st == RT_OK) json->assign(from_rt(out));
+    return st;
+  }
+
   const rt_host_api *host() const noexcept { return host_; }
   rt_job *handle() const noexcept { return job_; }
 
