@@ -59,5 +59,7 @@ int cmd_run(const Output &out, const std::vector<std::string> &args);
 int cmd_logs(const Output &out, const std::vector<std::string> &args);
 int cmd_status(const Output &out, const std::vector<std::string> &args);
 int cmd_wal(const Output &out, const std::vector<std::string> &args);
+int cmd_telemetry(const Output &out, const std::vector<std::string> &args);
+int cmd_processes(const Output &out, const std::vector<std::string> &args);
 
 }  // namespace runtimo::cli

@@ -19,6 +19,8 @@ constexpr const char *kUsage =
     "  status [JOB]             one job's events and final state, or recent jobs\n"
     "  plugins                  plugin files loaded and rejected, with reasons\n"
     "  wal verify               check every journal line (CRC, seq); exit 1 on damage\n"
+    "  telemetry                the machine now: cpu, memory, pressure, disks, network, ports\n"
+    "  processes                processes now (--tree, --top N, --user U, --name S, --sort KEY)\n"
     "\n"
     "Every command takes --help, --json, --home DIR, --config FILE, --plugin-dir DIR,\n"
     "--log-level LEVEL. `runtimo --version` prints the version.\n"
@@ -49,7 +51,8 @@ int main(int argc, char **argv) {
   static const std::map<std::string, int (*)(const Output &, const std::vector<std::string> &)>
       commands = {{"list", &cmd_list},     {"describe", &cmd_describe}, {"plugins", &cmd_plugins},
                   {"run", &cmd_run},       {"logs", &cmd_logs},         {"status", &cmd_status},
-                  {"wal", &cmd_wal}};
+                  {"wal", &cmd_wal},       {"telemetry", &cmd_telemetry},
+                  {"processes", &cmd_processes}};
   const auto it = commands.find(command);
   if (it == commands.end()) {
     std::cerr << "runtimo: unknown command \"" << command << "\"\n\n" << kUsage;
