@@ -31,6 +31,29 @@ bool read_args_file(const std::string &file, std::string &text, std::string &err
   return true;
 }
 
+// "processes: 1 appeared (sleep 4242), 1 exited (bash 4240)", or "" when nothing changed.
+std::string delta_line(const boost::json::value &processes) {
+  const auto *delta = processes.is_object() ? processes.as_object().if_contains("delta") : nullptr;
+  if (delta == nullptr) return {};
+  std::string line;
+  for (const char *side : {"appeared", "exited"}) {
+    const auto &o = delta->as_object();
+    const auto count = o.at(std::string(side) + "_count").to_number<std::int64_t>();
+    if (count == 0) continue;
+    std::string names;
+    std::size_t shown = 0;
+    for (const auto &p : o.at(side).as_array()) {
+      if (++shown > 5) break;
+      const auto *comm = p.as_object().if_contains("comm");
+      names += (names.empty() ? "" : ", ") + (comm ? std::string(comm->as_string()) + " " : std::string()) +
+               std::to_string(p.at("pid").to_number<std::int64_t>());
+    }
+    if (static_cast<std::int64_t>(shown) < count || shown > 5) names += ", …";
+    line += (line.empty() ? "" : ", ") + std::to_string(count) + " " + side + " (" + names + ")";
+  }
+  return line.empty() ? line : "  processes: " + line;
+}
+
 void print_text(const Output &out, const JobResult &r) {
   const std::string status(to_string(r.status));
   std::ostringstream head;
@@ -41,6 +64,7 @@ void print_text(const Output &out, const JobResult &r) {
   if (r.success) {
     out.line(head.str());
     if (!r.message.empty()) out.line("  " + r.message);
+    if (const std::string delta = delta_line(r.processes); !delta.empty()) out.line(delta);
     if (!r.data.is_null()) out.line(boost::json::serialize(r.data));
     return;
   }

@@ -3,8 +3,7 @@
 #define BOOST_TEST_MODULE cli
 #include <boost/test/unit_test.hpp>
 
-#include "child_process.hpp"
-#include "runtime_fixture.hpp"
+#include "cli_runner.hpp"
 
 #include <boost/json.hpp>
 
@@ -18,30 +17,6 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 
 namespace {
-
-struct Cli {
-  TempDir dir;
-  fs::path home = dir / "home";
-  std::string bin = required_env("RUNTIMO_TEST_BIN");
-
-  Captured operator()(std::vector<std::string> args, const std::string &input = {}) const {
-    args.insert(args.begin(), bin);
-    args.push_back("--home");
-    args.push_back(home.string());
-    return run_capture(args, input);
-  }
-  std::vector<json::object> journal(const std::string &job = {}) const {
-    std::vector<std::string> args{"logs", "--json", "--tail", "0"};
-    if (!job.empty()) args.insert(args.end(), {"--job", job});
-    const Captured c = (*this)(args);
-    std::vector<json::object> out;
-    std::istringstream lines(c.out);
-    for (std::string line; std::getline(lines, line);)
-      if (!line.empty()) out.push_back(json::parse(line).as_object());
-    return out;
-  }
-  fs::path segment() const { return home / "wal" / "wal-00000001.jsonl"; }
-};
 
 json::object parse_object(const std::string &text) {
   BOOST_TEST_INFO("stdout: " << text);
@@ -63,7 +38,8 @@ std::uint32_t reference_crc32c(std::string_view bytes) {
 BOOST_AUTO_TEST_CASE(version_and_help_on_every_command) {
   Cli cli;
   BOOST_TEST(cli({"--version"}).exit_code == 0);
-  for (const char *cmd : {"list", "describe", "run", "logs", "status", "plugins", "wal"}) {
+  for (const char *cmd : {"list", "describe", "run", "logs", "status", "plugins", "wal", "telemetry",
+                          "processes"}) {
     const Captured c = cli({cmd, "--help"});
     BOOST_TEST(c.exit_code == 0, cmd);
     BOOST_TEST(c.out.find("usage:") != std::string::npos, cmd);

@@ -1,0 +1,104 @@
+// The snapshot provider seen from the `runtimo` command (issue 3): no subprocess during a job
+// (strace), the telemetry and processes blocks of `run --json`, the guard refusing with exit 3
+// through a config file, and the observation commands' errors.
+#define BOOST_TEST_MODULE snapshot_cli
+#include <boost/test/unit_test.hpp>
+
+#include "cli_runner.hpp"
+
+#include <fstream>
+
+using namespace runtimo::test;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+bool have_strace() { return ::access("/usr/bin/strace", X_OK) == 0; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_job_starts_no_process_and_no_thread) {
+  if (!have_strace()) {
+    BOOST_TEST_MESSAGE("strace is not installed (.ci/install-deps installs it); skipped");
+    return;
+  }
+  Cli cli;
+  const fs::path trace = cli.dir / "trace.txt";
+  const Captured c = run_capture({"/usr/bin/strace", "-f", "-qq", "-o", trace.string(), "-e",
+                                  "trace=execve,execveat,clone,clone3,fork,vfork", cli.bin, "run",
+                                  "FileRead", R"({"path":"/etc/hostname"})", "--home",
+                                  cli.home.string(), "--json"});
+  BOOST_TEST_INFO(c.err);
+  BOOST_REQUIRE(c.exit_code == 0);
+  std::ifstream in(trace);
+  std::vector<std::string> calls;
+  for (std::string line; std::getline(in, line);)
+    if (line.find('(') != std::string::npos) calls.push_back(line);
+  // The only call traced is the exec of runtimo itself.
+  BOOST_TEST_INFO_SCOPE("trace: " << [&] {
+    std::string all;
+    for (const auto &l : calls) all += l + "\n";
+    return all;
+  }());
+  BOOST_REQUIRE(calls.size() == 1u);
+  BOOST_TEST(calls[0].find("execve(\"" + cli.bin + "\"") != std::string::npos);
+  // And the job's result still carries both snapshots.
+  const json::value r = json::parse(c.out);
+  BOOST_TEST(r.at("telemetry").at("before").at("memory").at("total_bytes").to_number<double>() > 0);
+  BOOST_TEST(r.at("processes").at("after").at("total").to_number<long>() > 1);
+}
+
+BOOST_AUTO_TEST_CASE(run_json_carries_the_delta_of_a_kill) {
+  Cli cli;
+  LiveChild sleeper({"/bin/sleep", "30"});
+  const Captured c =
+      cli({"run", "Kill", "{\"pid\":" + std::to_string(sleeper.pid()) + "}", "--json"});
+  BOOST_REQUIRE(c.exit_code == 0);
+  const json::value r = json::parse(c.out);
+  bool listed = false;
+  for (const auto &e : r.at("processes").at("delta").at("exited").as_array())
+    listed = listed || e.at("pid").to_number<pid_t>() == sleeper.pid();
+  BOOST_TEST(listed);
+  sleeper.reap();
+  // The terminal event in the journal has the same delta.
+  const auto events = cli.journal(std::string(r.at("job_id").as_string()));
+  BOOST_REQUIRE(events.size() == 2u);
+  BOOST_TEST(events[1].at("processes").at("delta").at("exited_count").to_number<int>() >= 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_tripped_guard_refuses_fileread_with_exit_3_but_runs_kill) {
+  Cli cli;
+  const fs::path config = cli.dir / "guard.json";
+  std::ofstream(config) << R"({"guard":{"mem_available_pct_min":100,"load_per_cpu_max":null}})";
+  const Captured refused = cli({"run", "FileRead", R"({"path":"/etc/hostname"})", "--json",
+                                "--config", config.string()});
+  BOOST_TEST(refused.exit_code == 3);
+  const json::value r = json::parse(refused.out);
+  BOOST_TEST(r.at("stage").as_string() == "guard");
+  BOOST_TEST(r.at("error").at("kind").as_string() == "guard");
+  BOOST_TEST(r.at("guard").at("measured").at("mem_available_pct").to_number<double>() < 100);
+  // Text output says what was measured and how to get out.
+  const Captured text = cli({"run", "FileRead", R"({"path":"/etc/hostname"})", "--config", config.string()});
+  BOOST_TEST(text.exit_code == 3);
+  BOOST_TEST(text.err.find("available memory") != std::string::npos, text.err);
+
+  LiveChild sleeper({"/bin/sleep", "30"});
+  const Captured kill = cli({"run", "Kill", "{\"pid\":" + std::to_string(sleeper.pid()) + "}",
+                             "--config", config.string()});
+  BOOST_TEST(kill.exit_code == 0, kill.err);
+  sleeper.reap();
+  const Captured plist = cli({"run", "ProcessList", R"({"pid":1})", "--config", config.string()});
+  BOOST_TEST(plist.exit_code == 0, plist.err);
+  const Captured telemetry = cli({"run", "Telemetry", R"({"sections":["memory"]})", "--config", config.string()});
+  BOOST_TEST(telemetry.exit_code == 0, telemetry.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_guard_threshold_is_a_config_error) {
+  Cli cli;
+  const fs::path config = cli.dir / "bad.json";
+  std::ofstream(config) << R"({"guard":{"mem_available_pct_min":"lots"}})";
+  const Captured c = cli({"list", "--config", config.string()});
+  BOOST_TEST(c.exit_code == 2);
+  BOOST_TEST(c.err.find("mem_available_pct_min") != std::string::npos, c.err);
+}

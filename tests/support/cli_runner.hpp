@@ -1,0 +1,42 @@
+// cli_runner.hpp — the `runtimo` binary (RUNTIMO_TEST_BIN) run as a user would, in a private
+// temporary home: captured exit code, stdout and stderr, and the journal read back through
+// `runtimo logs --json`.
+#pragma once
+
+#include "child_process.hpp"
+#include "runtime_fixture.hpp"
+
+#include <boost/json.hpp>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace runtimo::test {
+
+struct Cli {
+  TempDir dir;
+  std::filesystem::path home = dir / "home";
+  std::string bin = required_env("RUNTIMO_TEST_BIN");
+
+  // `runtimo ARGS... --home HOME`.
+  Captured operator()(std::vector<std::string> args, const std::string &input = {}) const {
+    args.insert(args.begin(), bin);
+    args.push_back("--home");
+    args.push_back(home.string());
+    return run_capture(args, input);
+  }
+  std::vector<boost::json::object> journal(const std::string &job = {}) const {
+    std::vector<std::string> args{"logs", "--json", "--tail", "0"};
+    if (!job.empty()) args.insert(args.end(), {"--job", job});
+    const Captured c = (*this)(args);
+    std::vector<boost::json::object> out;
+    std::istringstream lines(c.out);
+    for (std::string line; std::getline(lines, line);)
+      if (!line.empty()) out.push_back(boost::json::parse(line).as_object());
+    return out;
+  }
+  std::filesystem::path segment() const { return home / "wal" / "wal-00000001.jsonl"; }
+};
+
+}  // namespace runtimo::test
