@@ -1,8 +1,10 @@
 // pipeline_overhead.cpp — what the pipeline costs around a job that does nothing, with full and
 // with summary-only snapshots (issue 3: ≤ 5 ms and ≤ 1 ms, journal fsync excluded).
 //
-//   bench/bench_pipeline_overhead BUILD_DIR [JOBS]
+//   bench/bench_pipeline_overhead BUILD_DIR [JOBS] [PROCESSES]
 //
+// With PROCESSES, sleepers fill the machine up to that many processes first (the full mode's
+// cost grows with the process count: it reads every /proc/<pid>/stat twice per job).
 // Opens a Runtime in a fresh home with the journal's sync policy "never" (so fdatasync is
 // excluded, as the target says) and runs the no-op `Echo` test plugin (test-plugins/good_c)
 // JOBS times (default 201) after 5 warm-ups, once per snapshot mode. Prints, per mode, the
@@ -69,11 +71,13 @@ void measure(const fs::path &build, const char *mode, int jobs) {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s BUILD_DIR [JOBS]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s BUILD_DIR [JOBS] [PROCESSES]\n", argv[0]);
     return 2;
   }
   const fs::path build = fs::absolute(argv[1]);
   const int jobs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 201;
+  bench::Sleepers sleepers;
+  if (argc > 3) sleepers.spawn_until(static_cast<std::size_t>(std::max(1, std::atoi(argv[3]))));
   measure(build, "full", jobs);
   measure(build, "summary", jobs);
   return 0;

@@ -65,6 +65,16 @@ fs::path copy_good_c(const runtimo::test::TempDir &dir, const std::string &file_
 
 }  // namespace
 
+BOOST_AUTO_TEST_CASE(a_plugin_built_for_an_older_minor_loads) {
+  static_assert(RT_ABI_MINOR >= 1, "the abi_1_0 case needs a host newer than 1.0");
+  const auto registry = load_dirs({case_dir("abi_1_0")});
+  BOOST_TEST_REQUIRE(registry->records().size() == 1u);
+  const PluginRecord &record = registry->records().front();
+  BOOST_TEST(record.loaded, record.reason);
+  BOOST_TEST(record.abi_minor == 0u);
+  BOOST_TEST(registry->find("Echo") != nullptr);
+}
+
 BOOST_AUTO_TEST_CASE(a_plain_c_plugin_loads_and_is_found_by_forgiving_names) {
   const auto registry = load_dirs({case_dir("good_c")});
   BOOST_TEST_REQUIRE(registry->records().size() == 1u);
