@@ -15,6 +15,8 @@
 
 #include "schema/schema_validator.hpp"
 
+#include "schema/enum_messages.hpp"
+
 #include "schema/draft07_meta_schema.hpp"
 #include "schema/json_pointer.hpp"
 #include "schema/keyword_allow_list.hpp"
@@ -41,7 +43,8 @@
 namespace runtimo::schema {
 
 struct CompiledSchema::Impl {
-  explicit Impl(const boost::json::value &source) : guard(source) {}
+  explicit Impl(const boost::json::value &source) : source(source), guard(source) {}
+  boost::json::value source;
   PatternGuard guard;
   valijson::Schema schema;
 };
@@ -209,7 +212,9 @@ std::vector<SchemaError> CompiledSchema::validate(const json::value &document) c
     std::vector<SchemaError> too_long;
     impl_->guard.check(document, too_long);
     if (!too_long.empty()) return too_long;
-    return run_validator(impl_->schema, document, /*keep_wrappers=*/true);
+    std::vector<SchemaError> errors = run_validator(impl_->schema, document, /*keep_wrappers=*/true);
+    explain_enum_errors(impl_->source, document, errors);
+    return errors;
   } catch (const std::exception &e) {
     // Not expected (patterns are checked at compile time); never let it reach the caller.
     return {SchemaError{"", std::string("the arguments could not be validated: ") + e.what()}};

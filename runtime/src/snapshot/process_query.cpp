@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace runtimo::snapshot {
 namespace {
@@ -17,10 +20,14 @@ constexpr std::size_t kMaxLimit = 100000;
 
 const char *sort_name(Sort s) {
   switch (s) {
-    case Sort::cpu: return "cpu";
-    case Sort::rss: return "rss";
-    case Sort::start: return "start";
-    case Sort::pid: break;
+    case Sort::cpu:
+      return "cpu";
+    case Sort::rss:
+      return "rss";
+    case Sort::start:
+      return "start";
+    case Sort::pid:
+      break;
   }
   return "pid";
 }
@@ -44,8 +51,17 @@ std::string string_member(const json::value &v, const std::string &key) {
 }
 
 bool bool_member(const json::value &v, const std::string &key) {
-  if (!v.is_bool()) throw QueryError("\"" + key + "\" must be true or false, not " + json::serialize(v));
+  if (!v.is_bool())
+    throw QueryError("\"" + key + "\" must be true or false, not " + json::serialize(v));
   return v.as_bool();
+}
+
+Sort sort_member(const json::value &v) {
+  for (const Sort s : {Sort::pid, Sort::cpu, Sort::rss, Sort::start})
+    if (v.is_string() && v.as_string() == sort_name(s)) return s;
+  // serialize() quotes a string and leaves any other value as it was written.
+  throw QueryError("\"sort\" must be one of \"pid\", \"cpu\", \"rss\", \"start\", not " +
+                   json::serialize(v));
 }
 
 bool all_digits(const std::string &s) {
@@ -78,13 +94,19 @@ bool before(const ProcessInfo &a, const ProcessInfo &b, Sort sort) {
     case Sort::start:
       if (a.start_time_ticks != b.start_time_ticks) return a.start_time_ticks < b.start_time_ticks;
       break;
-    case Sort::pid: break;
+    case Sort::pid:
+      break;
   }
   return a.pid < b.pid;
 }
 
-// Depth-first order of `matched` (already sorted) with each entry's depth.
-std::vector<std::pair<const ProcessInfo *, int>> tree_order(const std::vector<const ProcessInfo *> &matched) {
+using Ordered = std::vector<std::pair<const ProcessInfo *, int>>;
+
+// Depth-first order of `matched` (already sorted) with each entry's depth. A root is a process
+// whose parent is not among the matches. The scan is not atomic, so a pid reused during it can
+// make two entries each other's parent; such a cycle has no root and its first member in sort
+// order becomes one, so every match is listed exactly once.
+Ordered tree_order(const std::vector<const ProcessInfo *> &matched) {
   std::set<std::int64_t> present;
   for (const ProcessInfo *p : matched) present.insert(p->pid);
   std::map<std::int64_t, std::vector<const ProcessInfo *>> children;
@@ -95,19 +117,25 @@ std::vector<std::pair<const ProcessInfo *, int>> tree_order(const std::vector<co
     else
       roots.push_back(p);
   }
-  std::vector<std::pair<const ProcessInfo *, int>> out;
+  Ordered out;
   out.reserve(matched.size());
-  std::vector<std::pair<const ProcessInfo *, int>> stack;
-  for (auto it = roots.rbegin(); it != roots.rend(); ++it) stack.emplace_back(*it, 0);
-  while (!stack.empty()) {
-    const auto [p, depth] = stack.back();
-    stack.pop_back();
-    out.emplace_back(p, depth);
-    const auto kids = children.find(p->pid);
-    if (kids == children.end()) continue;
-    for (auto it = kids->second.rbegin(); it != kids->second.rend(); ++it)
-      stack.emplace_back(*it, depth + 1);
-  }
+  std::set<std::int64_t> listed;
+  const auto walk = [&](const ProcessInfo *root) {
+    Ordered stack{{root, 0}};
+    while (!stack.empty()) {
+      const auto [p, depth] = stack.back();
+      stack.pop_back();
+      if (!listed.insert(p->pid).second) continue;
+      out.emplace_back(p, depth);
+      const auto kids = children.find(p->pid);
+      if (kids == children.end()) continue;
+      for (auto it = kids->second.rbegin(); it != kids->second.rend(); ++it)
+        stack.emplace_back(*it, depth + 1);
+    }
+  };
+  for (const ProcessInfo *root : roots) walk(root);
+  for (const ProcessInfo *p : matched)
+    if (listed.count(p->pid) == 0) walk(p);
   return out;
 }
 
@@ -139,12 +167,7 @@ ProcessQuery parse_process_query(const json::object &query) {
     } else if (key == "name") {
       q.name = string_member(v, key);
     } else if (key == "sort") {
-      const std::string s = v.is_string() ? std::string(v.as_string()) : json::serialize(v);
-      if (s == "pid") q.sort = Sort::pid;
-      else if (s == "cpu") q.sort = Sort::cpu;
-      else if (s == "rss") q.sort = Sort::rss;
-      else if (s == "start") q.sort = Sort::start;
-      else throw QueryError("\"sort\" must be one of \"pid\", \"cpu\", \"rss\", \"start\", not \"" + s + "\"");
+      q.sort = sort_member(v);
     } else if (key == "limit") {
       q.limit = static_cast<std::size_t>(integer_member(v, key, 1, kMaxLimit));
     } else if (key == "tree") {
@@ -167,7 +190,7 @@ json::object query_result(const ProcessSnapshot &snapshot, const ProcessQuery &q
     return before(*a, *b, query.sort);
   });
 
-  std::vector<std::pair<const ProcessInfo *, int>> ordered;
+  Ordered ordered;
   if (query.tree) {
     ordered = tree_order(matched);
   } else {

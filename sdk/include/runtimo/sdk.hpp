@@ -2,7 +2,8 @@
 //
 // It owns three things:
 //   * `runtimo::sdk::Job`: a thin wrapper over (rt_host_api, rt_job) — context, result,
-//     journal notes, snapshot provider, path and process policy, log;
+//     journal notes, snapshot provider (identity, telemetry, process scans), path and process
+//     policy, log;
 //   * `runtimo::sdk::Error`: throw it from validate/execute to fail a job with a status, a
 //     message and a hint;
 //   * RUNTIMO_PLUGIN(name, version, Cap...): the one export macro. It emits the C tables and
@@ -130,30 +131,46 @@ class Job {
     host_->log(job_, level, to_rt(message));
   }
 
-  // The snapshot provider's captures (ABI 1.1): a JSON array of section names for telemetry,
-  // a query object for processes (see abi.h). On RT_OK `*json` receives the JSON text; on
-  // refusal the reason is already recorded. A host older than ABI 1.1 gives RT_INTERNAL.
-  rt_status telemetry(std::string_view sections_json, std::string *json) {
+  // The snapshot provider's captures (ABI 1.1): `sections_json` is a JSON array of section
+  // names ("[]" for all), `query_json` a process query object (see abi.h). On RT_OK `*capture`
+  // receives the host's JSON object. Otherwise the reason is already recorded (a bad request
+  // is RT_INVALID_ARGS) and the status is returned for the plugin to return; a host older than
+  // ABI 1.1 gives RT_INTERNAL. Statuses rather than Error, so the host's reason is not replaced.
+  rt_status telemetry(std::string_view sections_json, boost::json::object *capture) {
     if (!RT_HAS_FIELD(host_, rt_host_api, telemetry) || host_->telemetry == nullptr)
-      return fail(RT_INTERNAL, "the host is older than ABI 1.1 and offers no telemetry");
-    rt_str out{};
-    const rt_status st = host_->telemetry(job_, to_rt(sections_json), &out);
-    if (st == RT_OK) json->assign(from_rt(out));
-    return st;
+      return older_than_1_1("telemetry");
+    return snapshot_call(host_->telemetry, sections_json, capture);
   }
-  rt_status processes(std::string_view query_json, std::string *json) {
+  rt_status processes(std::string_view query_json, boost::json::object *capture) {
     if (!RT_HAS_FIELD(host_, rt_host_api, processes) || host_->processes == nullptr)
-      return fail(RT_INTERNAL, "the host is older than ABI 1.1 and offers no process scans");
-    rt_str out{};
-    const rt_status st = host_->processes(job_, to_rt(query_json), &out);
-    if (st == RT_OK) json->assign(from_rt(out));
-    return st;
+      return older_than_1_1("process scans");
+    return snapshot_call(host_->processes, query_json, capture);
   }
 
   const rt_host_api *host() const noexcept { return host_; }
   rt_job *handle() const noexcept { return job_; }
 
  private:
+  using SnapshotService = rt_status (*)(rt_job *, rt_str, rt_str *);
+
+  rt_status snapshot_call(SnapshotService service, std::string_view request,
+                          boost::json::object *capture) {
+    rt_str out{};
+    const rt_status st = service(job_, to_rt(request), &out);
+    if (st != RT_OK) return st;
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(from_rt(out), ec);
+    if (ec || !v.is_object())
+      return fail(RT_INTERNAL, "the host's snapshot service returned no JSON object");
+    *capture = std::move(v.as_object());
+    return RT_OK;
+  }
+  rt_status older_than_1_1(std::string_view service) {
+    return fail(RT_INTERNAL,
+                "the host is older than ABI 1.1 and offers no " + std::string(service),
+                "run the plugin with a Runtimo host of ABI 1.1 or newer");
+  }
+
   const rt_host_api *host_;
   rt_job *job_;
 };
