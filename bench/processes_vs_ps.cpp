@@ -3,9 +3,10 @@
 //
 //   bench/bench_processes_vs_ps BUILD_DIR [RUNS] [--processes N]
 //
-// Fills the machine with `sleep 300` children up to N processes (default 400; counted in /proc;
-// they die with the bench), then alternates, RUNS times (default 21, after 2 warm-ups each):
-//   * `runtimo processes --json --home H` (a fixed temporary home, created by the warm-ups);
+// Fills the machine with `sleep 300` children up to N processes (default 400; counted in /proc,
+// topped up before every timed pair; they die with the bench), then alternates, RUNS times
+// (default 21, after 2 warm-ups each):
+//   * `runtimo processes --json --home H` (one temporary home, created by the first run);
 //   * the peer `ps -eo pid,ppid,user,stat,rss,vsz,time,lstart,args`;
 // each spawned with stdout and stderr on /dev/null and timed from spawn to reap. Prints median,
 // p90 and min of both, the ratio of the medians (target: ps ≥ 3 × runtimo), and, to tell where
@@ -24,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -61,7 +63,8 @@ int spawn_wait(const std::vector<std::string> &argv, std::string *out = nullptr)
     ::close(pipe_fds[1]);
     char buf[65536];
     ssize_t n = 0;
-    while ((n = ::read(pipe_fds[0], buf, sizeof buf)) > 0) out->append(buf, static_cast<std::size_t>(n));
+    while ((n = ::read(pipe_fds[0], buf, sizeof buf)) > 0)
+      out->append(buf, static_cast<std::size_t>(n));
     ::close(pipe_fds[0]);
   }
   int status = 0;
@@ -98,8 +101,10 @@ int main(int argc, char **argv) {
   std::size_t want_processes = 400;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--processes" && i + 1 < argc) want_processes = std::strtoul(argv[++i], nullptr, 10);
-    else positional.push_back(a);
+    if (a == "--processes" && i + 1 < argc)
+      want_processes = std::strtoul(argv[++i], nullptr, 10);
+    else
+      positional.push_back(a);
   }
   if (positional.empty()) {
     std::fprintf(stderr, "usage: %s BUILD_DIR [RUNS] [--processes N]\n", argv[0]);
@@ -124,20 +129,28 @@ int main(int argc, char **argv) {
   const std::vector<std::string> rt_cmd{runtimo, "processes", "--json", "--home", home};
   const std::vector<std::string> ps_cmd{ps, "-eo", "pid,ppid,user,stat,rss,vsz,time,lstart,args"};
   const std::vector<std::string> version_cmd{runtimo, "--version"};
-  const std::vector<std::string> one_cmd{runtimo, "processes", "--json", "--pid", "1", "--home", home};
+  const std::vector<std::string> one_cmd{runtimo, "processes", "--json", "--pid",
+                                         "1",     "--home",    home};
 
   // What runtimo printed must be the whole machine (a broken command is fast, too).
   std::string listing;
   if (spawn_wait(rt_cmd, &listing) != 0) bench::die("runtimo processes --json failed");
   const auto listed = boost::json::parse(listing).at("processes").as_array().size();
-  if (listed < sleepers.size()) bench::die("runtimo listed only " + std::to_string(listed) + " processes");
+  if (listed < sleepers.size())
+    bench::die("runtimo listed only " + std::to_string(listed) + " processes");
 
   for (int i = 0; i < 2; ++i) {
     timed(rt_cmd);
     timed(ps_cmd);
   }
   std::vector<double> rt_ms, ps_ms, version_ms, one_ms;
+  std::size_t fewest = processes_before, most = processes_before;
   for (int i = 0; i < runs; ++i) {
+    // Processes of others come and go during the run: top up to the count before each pair.
+    sleepers.spawn_until(want_processes);
+    const std::size_t now = bench::count_processes();
+    fewest = std::min(fewest, now);
+    most = std::max(most, now);
     // Alternate, so both see the same machine (load, caches, process count) over the run.
     rt_ms.push_back(timed(rt_cmd));
     ps_ms.push_back(timed(ps_cmd));
@@ -151,9 +164,10 @@ int main(int argc, char **argv) {
   const Stats rt = bench::stats(rt_ms), peer = bench::stats(ps_ms);
   const Stats version = bench::stats(version_ms), one = bench::stats(one_ms);
   const double ratio = rt.median > 0 ? peer.median / rt.median : 0;
-  std::printf("processes on the machine: %zu before, %zu after (%zu sleepers spawned); runtimo "
-              "listed %zu; %d runs each, alternating\n",
-              processes_before, processes_after, sleepers.size(), listed, runs);
+  std::printf(
+      "processes on the machine: %zu at the start, %zu..%zu during the timed pairs, %zu at "
+      "the end (%zu sleepers spawned); runtimo listed %zu; %d runs each, alternating\n",
+      processes_before, fewest, most, processes_after, sleepers.size(), listed, runs);
   report("runtimo processes --json", rt);
   report("ps -eo pid,ppid,user,stat,rss,vsz,time,lstart,args", peer);
   std::printf("ps / runtimo (medians): %.2f x   (target >= 3: %s)\n", ratio,
@@ -162,11 +176,11 @@ int main(int argc, char **argv) {
   report("  runtimo --version (exec + linking only)", version);
   report("  runtimo processes --json --pid 1", one);
   std::printf(
-      "{\"bench\":\"processes_vs_ps\",\"runs\":%d,\"processes\":%zu,\"listed\":%zu,"
+      "{\"bench\":\"processes_vs_ps\",\"runs\":%d,\"processes\":%zu,\"fewest\":%zu,\"listed\":%zu,"
       "\"runtimo_ms\":%.3f,\"ps_ms\":%.3f,\"ratio\":%.3f,\"target_met\":%s,"
       "\"version_ms\":%.3f,\"pid1_ms\":%.3f}\n",
-      runs, processes_before, listed, rt.median, peer.median, ratio, ratio >= 3 ? "true" : "false",
-      version.median, one.median);
+      runs, processes_before, fewest, listed, rt.median, peer.median, ratio,
+      ratio >= 3 ? "true" : "false", version.median, one.median);
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   return 0;

@@ -9,6 +9,7 @@
 // the process that eats the machine is how an agent gets out of trouble.
 #include <runtimo/sdk.hpp>
 
+#include <cstdint>
 #include <string>
 
 namespace runtimo::process_list {
@@ -29,7 +30,7 @@ constexpr const char *kSchema = R"({
     "user": {"type": "string", "minLength": 1, "maxLength": 64,
              "description": "Only processes of this user (name, or uid in digits)."},
     "name": {"type": "string", "minLength": 1, "maxLength": 256,
-             "description": "Only processes whose command name or command line contains this text."},
+             "description": "Only processes whose command name or command line contains it."},
     "sort": {"enum": ["pid", "cpu", "rss", "start"], "default": "pid",
              "description": "cpu and rss: highest first; start: oldest first."},
     "limit": {"type": "integer", "minimum": 1, "maximum": 100000,
@@ -40,6 +41,18 @@ constexpr const char *kSchema = R"({
                 "description": "Include each process's command line (at most 256 bytes)."}
   }
 })";
+
+// "3 of 412 processes match" (", 2 shown" when the limit cut the list).
+std::string summary_of(const boost::json::object &result) {
+  const auto count = [&](const boost::json::value &v) { return v.to_number<std::int64_t>(); };
+  const std::int64_t matched = count(result.at("matched"));
+  const std::int64_t returned = count(result.at("returned"));
+  std::string message = std::to_string(matched) + " of " +
+                        std::to_string(count(result.at("summary").at("total"))) +
+                        " processes match";
+  if (returned < matched) message += ", " + std::to_string(returned) + " shown";
+  return message;
+}
 
 struct ProcessList {
   static constexpr const char *name = "ProcessList";
@@ -53,17 +66,10 @@ struct ProcessList {
   static rt_status validate(Job &, const boost::json::object &) { return RT_OK; }
 
   static rt_status execute(Job &job, const boost::json::object &args) {
-    std::string json;
-    if (const rt_status st = job.processes(boost::json::serialize(args), &json); st != RT_OK)
+    boost::json::object result;
+    if (const rt_status st = job.processes(boost::json::serialize(args), &result); st != RT_OK)
       return st;
-    const boost::json::value result = boost::json::parse(json);
-    const auto &o = result.as_object();
-    const auto matched = o.at("matched").to_number<std::int64_t>();
-    const auto returned = o.at("returned").to_number<std::int64_t>();
-    const auto total = o.at("summary").at("total").to_number<std::int64_t>();
-    std::string message = std::to_string(matched) + " of " + std::to_string(total) + " processes match";
-    if (returned < matched) message += ", " + std::to_string(returned) + " shown";
-    return job.output(result, message);
+    return job.output(result, summary_of(result));
   }
 };
 

@@ -8,7 +8,9 @@
 // others: looking is how an agent decides what to do about the pressure).
 #include <runtimo/sdk.hpp>
 
+#include <cstddef>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 namespace runtimo::telemetry {
@@ -30,36 +32,44 @@ constexpr const char *kSchema = R"({
   }
 })";
 
-// "cpu 12.5%, memory 80.1% available, load/cpu 0.30" from what the capture holds.
-std::string summary_of(const boost::json::object &t) {
+// capture[section][key] when the capture holds that number.
+std::optional<double> number_in(const boost::json::object &capture, const char *section,
+                                const char *key) {
+  const auto *s = capture.if_contains(section);
+  const auto *v = s != nullptr && s->is_object() ? s->as_object().if_contains(key) : nullptr;
+  return v != nullptr && v->is_number() ? std::optional(v->to_number<double>()) : std::nullopt;
+}
+
+std::size_t entries_in(const boost::json::object &capture, const char *section) {
+  const auto *s = capture.if_contains(section);
+  return s != nullptr && s->is_array() ? s->as_array().size() : 0;
+}
+
+// "cpu 12.5%, memory 80.1% available, load/cpu 0.30, 3 filesystems, 5 listening ports" from
+// whatever sections the capture holds.
+std::string summary_of(const boost::json::object &capture) {
   std::string out;
-  char buf[96];
-  const auto add = [&](const char *text) { out += (out.empty() ? "" : ", ") + std::string(text); };
-  if (const auto *cpu = t.if_contains("cpu")) {
-    const auto &c = cpu->as_object();
-    if (const auto *u = c.if_contains("utilisation_pct"); u && u->is_number()) {
-      std::snprintf(buf, sizeof buf, "cpu %.1f%%", u->to_number<double>());
-      add(buf);
-    }
-    if (const auto *l = c.if_contains("load_per_cpu"); l && l->is_number()) {
-      std::snprintf(buf, sizeof buf, "load/cpu %.2f", l->to_number<double>());
-      add(buf);
-    }
-  }
-  if (const auto *mem = t.if_contains("memory")) {
-    if (const auto *a = mem->as_object().if_contains("available_pct"); a && a->is_number()) {
-      std::snprintf(buf, sizeof buf, "memory %.1f%% available", a->to_number<double>());
-      add(buf);
-    }
-  }
-  if (const auto *disks = t.if_contains("disks"); disks && disks->is_array()) {
-    std::snprintf(buf, sizeof buf, "%zu filesystems", disks->as_array().size());
+  const auto add = [&](const std::string &part) { out += (out.empty() ? "" : ", ") + part; };
+  const auto add_number = [&](const char *format, double value) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, format, value);
     add(buf);
+  };
+  const auto add_count = [&](std::size_t n, const char *noun) {
+    add(std::to_string(n) + " " + noun + (n == 1 ? "" : "s"));
+  };
+  if (const auto cpu = number_in(capture, "cpu", "utilisation_pct")) {
+    const auto *since_boot = capture.at("cpu").as_object().if_contains("since_boot");
+    const bool first = since_boot != nullptr && since_boot->is_bool() && since_boot->as_bool();
+    add_number(first ? "cpu %.1f%% since boot" : "cpu %.1f%%", *cpu);
   }
-  if (const auto *ports = t.if_contains("ports"); ports && ports->is_array()) {
-    std::snprintf(buf, sizeof buf, "%zu listening ports", ports->as_array().size());
-    add(buf);
-  }
+  if (const auto mem = number_in(capture, "memory", "available_pct"))
+    add_number("memory %.1f%% available", *mem);
+  if (const auto load = number_in(capture, "cpu", "load_per_cpu"))
+    add_number("load/cpu %.2f", *load);
+  if (capture.contains("disks")) add_count(entries_in(capture, "disks"), "filesystem");
+  if (capture.contains("ports")) add_count(entries_in(capture, "ports"), "listening port");
+  if (const std::size_t gpus = entries_in(capture, "gpus"); gpus > 0) add_count(gpus, "GPU");
   return out.empty() ? "telemetry captured" : out;
 }
 
@@ -76,12 +86,10 @@ struct Telemetry {
 
   static rt_status execute(Job &job, const boost::json::object &args) {
     const auto *sections = args.if_contains("sections");
+    boost::json::object capture;
     const std::string request = sections != nullptr ? boost::json::serialize(*sections) : "[]";
-    std::string json;
-    if (const rt_status st = job.telemetry(request, &json); st != RT_OK) return st;
-    boost::json::value result = boost::json::parse(json);
-    const std::string message = summary_of(result.as_object());
-    return job.output(result, message);
+    if (const rt_status st = job.telemetry(request, &capture); st != RT_OK) return st;
+    return job.output(capture, summary_of(capture));
   }
 };
 

@@ -197,6 +197,10 @@ int cmd_processes(const Output &out, const std::vector<std::string> &args) {
   json::object query;
   if (vm.count("tree")) query["tree"] = true;
   if (vm.count("top")) {
+    // The query would reject it too, but naming its "limit" member, which the user never typed.
+    if (vm["top"].as<std::int64_t>() < 1)
+      return usage_error("processes", "--top needs a number of processes of at least 1, not " +
+                                          std::to_string(vm["top"].as<std::int64_t>()));
     query["limit"] = vm["top"].as<std::int64_t>();
     query["sort"] = "cpu";
   }

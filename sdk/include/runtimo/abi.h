@@ -239,7 +239,7 @@ typedef struct rt_host_api {
    * comm or cmdline", "sort":"cpu"|"rss"|"start"|"pid", "limit":N, "tree":bool,
    * "cmdline":bool}. A malformed query is RT_INVALID_ARGS with the reason recorded by
    * set_error(). On RT_OK `*out` receives one JSON object {ts, cost_us, interval_ms, summary,
-   * matched, processes:[...]} (owned by the host, valid until the job ends); with "tree" the
+   * matched, returned, query, processes:[...]} (owned by the host, valid until the job ends); with "tree" the
    * processes come in tree order, each with its "depth". CPU % covers the interval since the
    * host's previous process scan (-1 when there was none). */
   rt_status (*processes)(rt_job *job, rt_str query_json, rt_str *out);

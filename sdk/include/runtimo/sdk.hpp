@@ -166,8 +166,7 @@ class Job {
     return RT_OK;
   }
   rt_status older_than_1_1(std::string_view service) {
-    return fail(RT_INTERNAL,
-                "the host is older than ABI 1.1 and offers no " + std::string(service),
+    return fail(RT_INTERNAL, "the host is older than ABI 1.1 and offers no " + std::string(service),
                 "run the plugin with a Runtimo host of ABI 1.1 or newer");
   }
 
