@@ -39,6 +39,11 @@ pid_t spawn_detached_sleep(int seconds) {
   if (middle > 0) {
     ::waitpid(middle, nullptr, 0);
     if (::read(fds[0], &child, sizeof child) != static_cast<ssize_t>(sizeof child)) child = -1;
+    // The write end is close-on-exec in the grandchild: end of file means it has exec'd, so
+    // the job's after-snapshot sees `sleep`, not a copy of the runtime.
+    char byte;
+    while (::read(fds[0], &byte, 1) > 0) {
+    }
   }
   ::close(fds[0]);
   return child;

@@ -68,6 +68,16 @@ json::object pid_delta(const std::vector<std::int64_t> &before, const std::vecto
 
 constexpr std::size_t kMaxListed = 200;
 
+// A job's scans: stat only (summary and delta need no command line or user name), on the
+// job's own thread.
+snapshot::ProcessSnapshotOptions job_scan_options() {
+  snapshot::ProcessSnapshotOptions o;
+  o.cmdline = false;
+  o.users = false;
+  o.threads = 1;
+  return o;
+}
+
 }  // namespace
 
 const std::vector<std::string> &telemetry_sections() {
@@ -93,7 +103,7 @@ JobBefore JobSnapshots::before() {
     return b;
   }
   b.telemetry = telemetry_sampler_.capture(telemetry_options_);
-  b.processes = process_sampler_.capture(snapshot::ProcessSnapshotOptions{false, 0, false});
+  b.processes = process_sampler_.capture(job_scan_options());
   b.process_summary = b.processes.summary();
   b.process_summary["cost_us"] = b.processes.cost_us;
   return b;
@@ -115,7 +125,7 @@ JobSnapshots::After JobSnapshots::after(JobBefore &&before) {
   }
   json::object telemetry_after = telemetry_sampler_.capture(telemetry_options_);
   const snapshot::ProcessSnapshot processes_after =
-      process_sampler_.capture(snapshot::ProcessSnapshotOptions{false, 0, false});
+      process_sampler_.capture(job_scan_options());
   json::object summary_after = processes_after.summary();
   summary_after["cost_us"] = processes_after.cost_us;
   summary_after["interval_ms"] = processes_after.interval_ms;
@@ -155,6 +165,7 @@ json::object JobSnapshots::processes(const snapshot::ProcessQuery &query) {
   snapshot::ProcessSnapshotOptions options;
   options.cmdline = query.cmdline || query.name.has_value();
   options.users = true;
+  options.threads = 2;  // an on-demand scan may use the second core
   return snapshot::query_result(process_sampler_.capture(options), query);
 }
 

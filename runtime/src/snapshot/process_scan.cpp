@@ -30,6 +30,9 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <thread>
+#include <optional>
+#include <cstdio>
 
 namespace runtimo::snapshot {
 namespace {
@@ -95,6 +98,71 @@ std::vector<std::int64_t> list_pids() {
   return pids;
 }
 
+namespace {
+
+// What reading one process needs besides its pid.
+struct ScanContext {
+  int proc_fd = -1;
+  std::size_t cmdline_cap = 0;
+  double boot_time = 0;
+  double ticks_per_s = 100;
+  std::uint64_t page_size = 4096;
+};
+
+// One process from "<pid>/stat" (+ "<pid>/cmdline"); nullopt when it exited (ENOENT/ESRCH),
+// is hidden from us (hidepid), or its stat cannot be parsed. User names are not resolved.
+std::optional<ProcessInfo> read_process(const ScanContext &ctx, std::int64_t pid,
+                                        std::string &cmdline_buf) {
+  char path[48];
+  const int name_len = std::snprintf(path, sizeof path, "%lld", static_cast<long long>(pid));
+  if (name_len <= 0 || static_cast<std::size_t>(name_len) + sizeof "/cmdline" > sizeof path)
+    return std::nullopt;
+  std::memcpy(path + name_len, "/stat", sizeof "/stat");
+  char stat_buf[kStatBuffer];
+  struct stat st {};
+  const long len = read_once(ctx.proc_fd, path, stat_buf, sizeof stat_buf, &st);
+  std::optional<ProcStatFields> fields;
+  if (len > 0) fields = parse_proc_stat_fields(std::string_view(stat_buf, len));
+  if (!fields) return std::nullopt;
+  ProcessInfo p;
+  const rt_process_identity &id = fields->identity;
+  p.pid = pid;
+  p.ppid = id.ppid;
+  p.uid = st.st_uid;
+  p.comm = id.comm;
+  make_utf8(&p.comm);
+  p.state = id.state;
+  p.kernel_thread = id.kernel_thread != 0;
+  p.threads = fields->num_threads;
+  p.rss_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(fields->rss_pages, 0)) * ctx.page_size;
+  p.vsize_bytes = fields->vsize_bytes;
+  p.cpu_time_ticks = fields->utime_ticks + fields->stime_ticks;
+  p.start_time_ticks = id.start_time_ticks;
+  p.start_time_unix = ctx.boot_time + static_cast<double>(id.start_time_ticks) / ctx.ticks_per_s;
+  if (ctx.cmdline_cap > 0 && !p.kernel_thread && p.state != 'Z') {
+    std::memcpy(path + name_len, "/cmdline", sizeof "/cmdline");
+    const long n = read_once(ctx.proc_fd, path, cmdline_buf.data(), ctx.cmdline_cap);
+    if (n > 0)
+      p.cmdline = cmdline_text(std::string_view(cmdline_buf.data(), n),
+                               static_cast<std::size_t>(n) == ctx.cmdline_cap);
+  }
+  return p;
+}
+
+// Reads `pids[begin, end)` into `out`.
+void read_range(const ScanContext &ctx, const std::vector<std::int64_t> &pids, std::size_t begin,
+                std::size_t end, std::vector<ProcessInfo> &out) {
+  std::string cmdline_buf(ctx.cmdline_cap, '\0');
+  out.reserve(out.size() + (end - begin));
+  for (std::size_t i = begin; i < end; ++i)
+    if (auto p = read_process(ctx, pids[i], cmdline_buf)) out.push_back(std::move(*p));
+}
+
+// Below this many processes a second thread costs more than it saves.
+constexpr std::size_t kMinPerThread = 128;
+
+}  // namespace
+
 ProcessSnapshot ProcessSampler::capture(const ProcessSnapshotOptions &options) {
   std::lock_guard lock(mutex_);
   const Clock::time_point start = Clock::now();
@@ -103,61 +171,46 @@ ProcessSnapshot ProcessSampler::capture(const ProcessSnapshotOptions &options) {
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   static const long clk_tck = ::sysconf(_SC_CLK_TCK);
   static const long page_size = ::sysconf(_SC_PAGESIZE);
-  const double ticks_per_s = clk_tck > 0 ? static_cast<double>(clk_tck) : 100.0;
   if (!boot_time_) boot_time_ = read_boot_time(buffer_);
-  const double boot_time = boot_time_ ? static_cast<double>(*boot_time_) : 0.0;
 
-  const std::size_t cmdline_cap = options.cmdline ? options.cmdline_max : 0;
-  std::string cmdline_buf(cmdline_cap, '\0');
-  char stat_buf[kStatBuffer];
-  snap.processes.reserve(previous_.size() + 64);
+  ScanContext ctx;
+  ctx.cmdline_cap = options.cmdline ? options.cmdline_max : 0;
+  ctx.boot_time = boot_time_ ? static_cast<double>(*boot_time_) : 0.0;
+  ctx.ticks_per_s = clk_tck > 0 ? static_cast<double>(clk_tck) : 100.0;
+  ctx.page_size = page_size > 0 ? static_cast<std::uint64_t>(page_size) : 4096;
   {
     Dir proc("/proc");
-    const int proc_fd = ::dirfd(proc.get());
+    ctx.proc_fd = ::dirfd(proc.get());
+    std::vector<std::int64_t> pids;
+    pids.reserve(previous_.size() + 64);
     while (const dirent *entry = ::readdir(proc.get())) {
       std::int64_t pid = 0;
-      if (!pid_name(entry->d_name, &pid)) continue;
-      char path[48];
-      const std::size_t name_len = std::strlen(entry->d_name);
-      if (name_len + sizeof "/cmdline" > sizeof path) continue;
-      std::memcpy(path, entry->d_name, name_len);
-      std::memcpy(path + name_len, "/stat", sizeof "/stat");
-      struct stat st {};
-      const long len = read_once(proc_fd, path, stat_buf, sizeof stat_buf, &st);
-      std::optional<ProcStatFields> fields;
-      if (len > 0) fields = parse_proc_stat_fields(std::string_view(stat_buf, len));
-      if (!fields) continue;  // exited (ENOENT/ESRCH), hidden from us (hidepid), or unreadable
-      ProcessInfo p;
-      const rt_process_identity &id = fields->identity;
-      p.pid = pid;
-      p.ppid = id.ppid;
-      p.uid = st.st_uid;
-      p.comm = id.comm;
-      make_utf8(&p.comm);
-      p.state = id.state;
-      p.kernel_thread = id.kernel_thread != 0;
-      p.threads = fields->num_threads;
-      p.rss_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(fields->rss_pages, 0)) *
-                    static_cast<std::uint64_t>(page_size);
-      p.vsize_bytes = fields->vsize_bytes;
-      p.cpu_time_ticks = fields->utime_ticks + fields->stime_ticks;
-      p.start_time_ticks = id.start_time_ticks;
-      p.start_time_unix = boot_time + static_cast<double>(id.start_time_ticks) / ticks_per_s;
-      if (cmdline_cap > 0 && !p.kernel_thread && p.state != 'Z') {
-        std::memcpy(path + name_len, "/cmdline", sizeof "/cmdline");
-        const long n = read_once(proc_fd, path, cmdline_buf.data(), cmdline_cap);
-        if (n > 0)
-          p.cmdline = cmdline_text(std::string_view(cmdline_buf.data(), n),
-                                   static_cast<std::size_t>(n) == cmdline_cap);
-      }
-      if (options.users) p.user = users_.name(p.uid);
-      snap.processes.push_back(std::move(p));
+      if (pid_name(entry->d_name, &pid)) pids.push_back(pid);
+    }
+    // The reads are kernel work that runs in parallel on another core: with enough processes
+    // and more than one core, a second thread reads the upper half (opt-in: a job's own
+    // snapshots stay on the calling thread, so a job never starts a thread).
+    const std::size_t threads = std::min<std::size_t>(
+        {std::max<std::size_t>(options.threads, 1), 2, std::max<std::size_t>(pids.size() / kMinPerThread, 1)});
+    if (threads > 1) {
+      const std::size_t half = pids.size() / 2;
+      std::vector<ProcessInfo> upper;
+      std::thread helper([&] { read_range(ctx, pids, half, pids.size(), upper); });
+      read_range(ctx, pids, 0, half, snap.processes);
+      helper.join();
+      snap.processes.insert(snap.processes.end(), std::make_move_iterator(upper.begin()),
+                            std::make_move_iterator(upper.end()));
+    } else {
+      read_range(ctx, pids, 0, pids.size(), snap.processes);
     }
   }
+  if (options.users)
+    for (ProcessInfo &p : snap.processes) p.user = users_.name(p.uid);
   std::sort(snap.processes.begin(), snap.processes.end(),
             [](const ProcessInfo &a, const ProcessInfo &b) { return a.pid < b.pid; });
 
   // CPU % against the previous capture, matching (pid, start time) in two sorted lists.
+  const double ticks_per_s = ctx.ticks_per_s;
   const Clock::time_point now = Clock::now();
   std::vector<CpuMark> marks;
   marks.reserve(snap.processes.size());
