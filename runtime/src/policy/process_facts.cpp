@@ -1,97 +1,50 @@
 // policy/process_facts.cpp — see process_facts.hpp. Reads are small, into stack buffers.
 #include "policy/process_facts.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
+#include "snapshot/proc_files.hpp"
+#include "snapshot/process_identity.hpp"
 
-#include <cerrno>
-#include <charconv>
+#include <fcntl.h>
 
 namespace runtimo::policy {
 namespace {
-
-constexpr std::uint32_t kPfKthread = 0x00200000;  // PF_KTHREAD in include/linux/sched.h
 
 // Reads /proc/<pid>/<name> into buf (at most cap bytes); the length, or nullopt on error.
 std::optional<std::size_t> read_proc_file(std::int64_t pid, const char *name, char *buf,
                                           std::size_t cap) {
   const std::string path = "/proc/" + std::to_string(pid) + "/" + name;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) return std::nullopt;
-  std::size_t got = 0;
-  while (got < cap) {
-    const ssize_t n = ::read(fd, buf + got, cap - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      return std::nullopt;
-    }
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  return got;
+  const long len = snapshot::read_small(AT_FDCWD, path.c_str(), buf, cap);
+  if (len < 0) return std::nullopt;
+  return static_cast<std::size_t>(len);
 }
-
-template <class T>
-bool parse_number(std::string_view text, T *out) {
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
-  return ec == std::errc{} && end != text.data();
-}
-
-// Field `index` (0 = state, the field after comm) of a /proc/<pid>/stat line.
-std::string_view stat_field(std::string_view stat, int index) {
-  const std::size_t close = stat.rfind(')');
-  if (close == std::string_view::npos) return {};
-  std::size_t pos = close + 1;
-  for (int i = 0;; ++i) {
-    while (pos < stat.size() && stat[pos] == ' ') ++pos;
-    const std::size_t start = pos;
-    while (pos < stat.size() && stat[pos] != ' ' && stat[pos] != '\n') ++pos;
-    if (start == pos) return {};
-    if (i == index) return stat.substr(start, pos - start);
-  }
-}
-
-constexpr int kPpidIndex = 1;   // field 4
-constexpr int kFlagsIndex = 6;  // field 9
 
 }  // namespace
 
 std::optional<std::int64_t> read_parent(std::int64_t pid) {
-  char buf[4096];
-  const auto len = read_proc_file(pid, "stat", buf, sizeof buf);
-  if (!len) return std::nullopt;
-  std::int64_t ppid = 0;
-  if (!parse_number(stat_field(std::string_view(buf, *len), kPpidIndex), &ppid))
-    return std::nullopt;
-  return ppid;
+  const rt_process_identity id = snapshot::read_process_identity(pid);
+  if (!id.exists) return std::nullopt;
+  return id.ppid;
 }
 
 std::optional<ProcessFacts> read_process_facts(std::int64_t pid) {
-  char buf[4096];
-  const auto len = read_proc_file(pid, "stat", buf, sizeof buf);
-  if (!len) return std::nullopt;
-  const std::string_view stat(buf, *len);
+  const rt_process_identity id = snapshot::read_process_identity(pid);
+  if (!id.exists) return std::nullopt;
   ProcessFacts facts;
-  std::uint32_t flags = 0;
-  if (!parse_number(stat_field(stat, kPpidIndex), &facts.ppid) ||
-      !parse_number(stat_field(stat, kFlagsIndex), &flags))
-    return std::nullopt;
-  facts.kernel_thread = (flags & kPfKthread) != 0;
+  facts.ppid = id.ppid;
+  facts.kernel_thread = id.kernel_thread != 0;
 
   // The thread-group id: /proc/<tid> exists for every thread, and a signal to a thread id
   // reaches its whole process.
   facts.tgid = pid;
-  const auto status_len = read_proc_file(pid, "status", buf, sizeof buf);
-  if (status_len) {
+  char buf[4096];
+  if (const auto status_len = read_proc_file(pid, "status", buf, sizeof buf)) {
     const std::string_view status(buf, *status_len);
     const std::size_t at = status.find("\nTgid:");
     if (at != std::string_view::npos) {
       std::size_t pos = at + 6;
-      while (pos < status.size() && (status[pos] == ' ' || status[pos] == '\t')) ++pos;
+      const std::string_view value = snapshot::next_field(status, &pos);
       std::int64_t tgid = 0;
-      if (parse_number(status.substr(pos), &tgid) && tgid > 0) facts.tgid = tgid;
+      if (snapshot::parse_number(value, &tgid) && tgid > 0) facts.tgid = tgid;
     }
   }
   return facts;

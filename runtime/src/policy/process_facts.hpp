@@ -1,7 +1,7 @@
 // policy/process_facts.hpp — the few facts about one pid the process policy needs, read from
 // /proc/<pid>/{stat,status,cgroup} (never a scan of /proc): parent, kernel-thread flag,
-// thread-group id and cgroup membership. The policy module links only util, so it reads these
-// itself instead of through the snapshot module (whose process_identity parses more).
+// thread-group id and cgroup membership. Parent and kernel-thread flag come from the snapshot
+// provider's single-pid identity read; this file adds the Tgid and the cgroup.
 #pragma once
 
 #include <cstdint>
