@@ -153,6 +153,22 @@ void print_telemetry(const Output &out, const json::object &t) {
   }
 }
 
+// "guard     ok" or "guard     refusing non-rescue jobs: available memory (% of total) is …".
+void print_guard(const Output &out, const json::object &guard) {
+  if (!guard.at("thresholds").at("enabled").as_bool()) {
+    out.line("\nguard     off");
+    return;
+  }
+  if (!guard.at("refusing").as_bool()) {
+    out.line("\nguard     ok: every capability may run");
+    return;
+  }
+  std::string reasons;
+  for (const auto &e : guard.at("exceeded").as_array())
+    reasons += (reasons.empty() ? "" : "; ") + str_at(e.as_object(), "message");
+  out.line("\nguard     refusing all but rescue capabilities (Kill, ProcessList, Telemetry): " + reasons);
+}
+
 }  // namespace
 
 int cmd_telemetry(const Output &out, const std::vector<std::string> &args) {
@@ -173,8 +189,12 @@ int cmd_telemetry(const Output &out, const std::vector<std::string> &args) {
   } catch (const std::invalid_argument &e) {
     return usage_error("telemetry", e.what());
   }
-  if (common.json) out.json(t);
-  else print_telemetry(out, t.as_object());
+  if (common.json) {
+    out.json(t);
+    return Exit::ok;
+  }
+  print_telemetry(out, t.as_object());
+  print_guard(out, rt->guard_state().as_object());
   return Exit::ok;
 }
 

@@ -1,6 +1,6 @@
 // The snapshot provider seen from the `runtimo` command (issue 3): no subprocess during a job
 // (strace), the telemetry and processes blocks of `run --json`, the guard refusing with exit 3
-// through a config file, and the observation commands' errors.
+// through a config file (and `runtimo telemetry` saying so), and bad guard settings.
 #define BOOST_TEST_MODULE snapshot_cli
 #include <boost/test/unit_test.hpp>
 
@@ -92,6 +92,20 @@ BOOST_AUTO_TEST_CASE(a_tripped_guard_refuses_fileread_with_exit_3_but_runs_kill)
   BOOST_TEST(plist.exit_code == 0, plist.err);
   const Captured telemetry = cli({"run", "Telemetry", R"({"sections":["memory"]})", "--config", config.string()});
   BOOST_TEST(telemetry.exit_code == 0, telemetry.err);
+}
+
+BOOST_AUTO_TEST_CASE(telemetry_text_says_whether_the_guard_refuses_and_why) {
+  Cli cli;
+  const Captured calm = cli({"telemetry", "--section", "memory"});
+  BOOST_TEST(calm.exit_code == 0);
+  BOOST_TEST(calm.out.find("guard     ok") != std::string::npos, calm.out);
+  const fs::path config = cli.dir / "guard.json";
+  std::ofstream(config) << R"({"guard":{"mem_available_pct_min":100}})";
+  const Captured tripped = cli({"telemetry", "--section", "memory", "--config", config.string()});
+  BOOST_TEST(tripped.exit_code == 0);
+  BOOST_TEST(tripped.out.find("guard     refusing all but rescue capabilities") != std::string::npos,
+             tripped.out);
+  BOOST_TEST(tripped.out.find("available memory") != std::string::npos, tripped.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_bad_guard_threshold_is_a_config_error) {
