@@ -121,6 +121,8 @@ BOOST_AUTO_TEST_CASE(summary_mode_keeps_the_census_and_the_delta_cheap) {
   BOOST_TEST(before.at("total").to_number<long>() > 1);
   BOOST_TEST(r.telemetry.at("before").at("mem_available_pct").to_number<double>() > 0);
   BOOST_TEST(!r.telemetry.at("before").as_object().contains("disks"));
+  // The guard's reading for this job is its before-telemetry: the files are read once.
+  BOOST_TEST(r.telemetry.at("before").at("capture").at("by").as_string() == "guard");
   const auto *entry = find_pid(r.processes.at("delta").at("appeared"), cleanup.pid);
   BOOST_REQUIRE(entry != nullptr);
   BOOST_TEST(entry->at("comm").as_string() == "sleep");

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <optional>
 
 namespace runtimo::exec {
 namespace {
@@ -169,8 +170,11 @@ JobResult Executor::run(std::string_view capability, std::string_view args_json,
   result.capability = cap->name;
 
   // 1b. the resource guard: only RESCUE capabilities run on a machine under pressure.
+  std::optional<snapshot::SystemPressure> guard_reading;
   if (services_.guard != nullptr && (cap->flags & RT_CAP_RESCUE) == 0) {
-    if (const GuardVerdict verdict = services_.guard->check(); verdict.refuse) {
+    const GuardVerdict verdict = services_.guard->check();
+    if (services_.guard->thresholds().enabled) guard_reading = verdict.measured;
+    if (verdict.refuse) {
       JobError e{"guard", "", {}, ""};
       for (const auto &x : verdict.exceeded)
         e.details.push_back(ErrorDetail{std::string(x.at("reading").as_string()),
@@ -238,7 +242,8 @@ JobResult Executor::run(std::string_view capability, std::string_view args_json,
   // 5. job.started, durable before anything happens, with the machine as it was.
   const auto snapshots_t0 = Clock::now();
   JobBefore before;
-  if (services_.snapshots != nullptr) before = services_.snapshots->before();
+  if (services_.snapshots != nullptr)
+    before = services_.snapshots->before(guard_reading ? &*guard_reading : nullptr);
   double snapshots_ms = ms_since(snapshots_t0);
   {
     boost::json::object body;

@@ -25,11 +25,14 @@ double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// Summary mode: the guard's reading stands in for the telemetry.
-json::object pressure_telemetry(const std::filesystem::path &home) {
+// Summary mode: the guard's reading stands in for the telemetry — the one the guard has just
+// taken for this job when there is one, so the job does not read the same files twice.
+json::object pressure_telemetry(const std::filesystem::path &home,
+                                const snapshot::SystemPressure *taken = nullptr) {
   const auto t0 = Clock::now();
-  json::object o = snapshot::to_json(snapshot::read_pressure(home));
+  json::object o = snapshot::to_json(taken != nullptr ? *taken : snapshot::read_pressure(home));
   o["capture"] = json::object{{"cost_us", us_since(t0)}, {"ts", unix_now()}, {"mode", "summary"}};
+  if (taken != nullptr) o["capture"].as_object()["by"] = "guard";
   return o;
 }
 
@@ -93,10 +96,10 @@ JobSnapshots::JobSnapshots(SnapshotMode mode, std::filesystem::path home,
   telemetry_options_.disk_paths.insert(telemetry_options_.disk_paths.begin(), home_.string());
 }
 
-JobBefore JobSnapshots::before() {
+JobBefore JobSnapshots::before(const snapshot::SystemPressure *guard_reading) {
   JobBefore b;
   if (mode_ == SnapshotMode::summary) {
-    b.telemetry = pressure_telemetry(home_);
+    b.telemetry = pressure_telemetry(home_, guard_reading);
     const auto t0 = Clock::now();
     b.pids = snapshot::list_pids();
     b.process_summary = pid_summary(b.pids, us_since(t0));

@@ -43,7 +43,9 @@ class JobSnapshots {
 
   SnapshotMode mode() const { return mode_; }
 
-  JobBefore before();
+  // `guard_reading`: the resource guard's reading for this job, if it took one (summary mode
+  // uses it instead of reading the same files again).
+  JobBefore before(const snapshot::SystemPressure *guard_reading = nullptr);
   // {"telemetry":{"before","after"}, "processes":{"before","after","delta"}}: the blocks of
   // the terminal event and of JobResult. `before` is consumed.
   struct After {
