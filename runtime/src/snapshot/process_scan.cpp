@@ -195,9 +195,11 @@ ProcessSnapshot ProcessSampler::capture(const ProcessSnapshotOptions &options) {
     if (threads > 1) {
       const std::size_t half = pids.size() / 2;
       std::vector<ProcessInfo> upper;
-      std::thread helper([&] { read_range(ctx, pids, half, pids.size(), upper); });
-      read_range(ctx, pids, 0, half, snap.processes);
-      helper.join();
+      {
+        // Joined at the end of this block, also if the reading below throws.
+        std::jthread helper([&] { read_range(ctx, pids, half, pids.size(), upper); });
+        read_range(ctx, pids, 0, half, snap.processes);
+      }
       snap.processes.insert(snap.processes.end(), std::make_move_iterator(upper.begin()),
                             std::make_move_iterator(upper.end()));
     } else {
