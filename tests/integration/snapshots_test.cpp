@@ -25,13 +25,9 @@ const json::object *find_pid(const json::value &list, std::int64_t pid) {
   return nullptr;
 }
 
-const json::object &event_of(RuntimeFixture &f, const std::string &job, const std::string &type) {
-  static std::vector<json::object> keep;
+json::object event_of(RuntimeFixture &f, const std::string &job, const std::string &type) {
   for (auto &e : f.journal_of(job))
-    if (RuntimeFixture::type_of(e) == type) {
-      keep.push_back(e);
-      return keep.back();
-    }
+    if (RuntimeFixture::type_of(e) == type) return e;
   throw std::runtime_error("no " + type + " event for job " + job);
 }
 
@@ -49,13 +45,13 @@ BOOST_AUTO_TEST_CASE(started_and_terminal_events_carry_the_machine_before_and_af
   RuntimeFixture f;
   const JobResult r = f.run("FileRead", {{"path", "/proc/self/stat"}});
   BOOST_REQUIRE(r.success);
-  const auto &started = event_of(f, r.job_id, "job.started");
+  const json::object started = event_of(f, r.job_id, "job.started");
   const auto &memory = started.at("telemetry").at("memory");
   BOOST_TEST(memory.at("total_bytes").to_number<double>() > 0);
   BOOST_TEST(started.at("telemetry").at("cpu").at("count").to_number<long>() ==
              ::sysconf(_SC_NPROCESSORS_ONLN));
   BOOST_TEST(started.at("processes").at("total").to_number<long>() > 1);
-  const auto &done = event_of(f, r.job_id, "job.completed");
+  const json::object done = event_of(f, r.job_id, "job.completed");
   BOOST_TEST(done.at("telemetry").at("memory").at("total_bytes") == memory.at("total_bytes"));
   BOOST_TEST(done.at("processes").at("after").at("total").to_number<long>() > 1);
   BOOST_TEST(done.at("processes").at("delta").at("appeared").is_array());
@@ -88,7 +84,7 @@ BOOST_AUTO_TEST_CASE(a_process_the_job_started_is_in_the_delta) {
   BOOST_REQUIRE(entry != nullptr);
   BOOST_TEST(entry->at("comm").as_string() == "sleep");
   // The journal says the same.
-  const auto &done = event_of(f, r.job_id, "job.completed");
+  const json::object done = event_of(f, r.job_id, "job.completed");
   BOOST_TEST(find_pid(done.at("processes").at("delta").at("appeared"), cleanup.pid) != nullptr);
 }
 
