@@ -22,17 +22,10 @@ namespace json = boost::json;
 
 namespace {
 
-std::string slurp(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // The fields of /proc/<pid>/stat after "(comm)", so fields[0] is field 3 (state) and field N
 // of proc(5) is fields[N - 3].
 std::vector<std::string> stat_fields(pid_t pid) {
-  const std::string text = slurp("/proc/" + std::to_string(pid) + "/stat");
+  const std::string text = read_file("/proc/" + std::to_string(pid) + "/stat");
   std::istringstream rest(text.substr(text.rfind(')') + 2));
   std::vector<std::string> fields;
   for (std::string f; rest >> f;) fields.push_back(f);
@@ -54,27 +47,6 @@ std::string my_user_name() {
   const passwd *pw = ::getpwuid(::geteuid());
   return pw != nullptr ? pw->pw_name : std::to_string(::geteuid());
 }
-
-// A `sleep` child that has finished exec and gone to sleep, so its comm, cmdline, memory and
-// state are settled when a test looks at them.
-class Sleeper {
- public:
-  explicit Sleeper(const std::string &seconds = "30.25") : child_({"/bin/sleep", seconds}) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    const std::string path = "/proc/" + std::to_string(pid()) + "/";
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (slurp(path + "cmdline") == "/bin/sleep" + std::string(1, '\0') + seconds + '\0' &&
-          stat_fields(pid()).at(0) == "S")
-        return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    throw std::runtime_error("the sleep child did not settle");
-  }
-  pid_t pid() const { return child_.pid(); }
-
- private:
-  LiveChild child_;
-};
 
 json::object run_json(const Cli &cli, const std::vector<std::string> &args) {
   const Captured c = cli(args);
@@ -125,7 +97,7 @@ BOOST_AUTO_TEST_CASE(processes_json_describes_a_sleep_child_as_proc_does) {
   // Start time: field 22 of stat, exactly (with the pid, the process's identity).
   BOOST_TEST(int_at(*p, "start_time_ticks") == std::stoll(fields.at(22 - 3)));
   // Memory: statm's resident pages (an idle sleep does not grow), vsize field 23 of stat.
-  std::istringstream statm(slurp("/proc/" + std::to_string(sleeper.pid()) + "/statm"));
+  std::istringstream statm(read_file("/proc/" + std::to_string(sleeper.pid()) + "/statm"));
   std::int64_t size_pages = 0, resident_pages = 0;
   statm >> size_pages >> resident_pages;
   const std::int64_t page = ::sysconf(_SC_PAGESIZE);
@@ -341,7 +313,7 @@ BOOST_AUTO_TEST_CASE(processes_bad_values_are_usage_errors_that_say_what_is_allo
 
 BOOST_AUTO_TEST_CASE(telemetry_json_agrees_with_proc_sysconf_and_gethostname) {
   Cli cli;
-  const auto uptime = [] { return std::stod(slurp("/proc/uptime")); };
+  const auto uptime = [] { return std::stod(read_file("/proc/uptime")); };
   const double up_before = uptime();
   const json::object t = run_json(cli, {"telemetry", "--json"});
   const double up_after = uptime();
@@ -349,7 +321,7 @@ BOOST_AUTO_TEST_CASE(telemetry_json_agrees_with_proc_sysconf_and_gethostname) {
        {"host", "cpu", "memory", "disks", "network", "ports", "gpus", "capture"})
     BOOST_TEST(t.contains(section), section);
 
-  std::istringstream meminfo(slurp("/proc/meminfo"));
+  std::istringstream meminfo(read_file("/proc/meminfo"));
   std::int64_t mem_total_kib = 0;
   for (std::string key; meminfo >> key;) {
     if (key == "MemTotal:") {

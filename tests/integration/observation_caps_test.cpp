@@ -25,25 +25,6 @@ namespace json = boost::json;
 
 namespace {
 
-// A `sleep` child of this process, returned once it has exec'd (so its comm is "sleep").
-class Sleeper {
- public:
-  explicit Sleeper(const std::string &seconds) : child_({"/bin/sleep", seconds}) {
-    const std::string comm_path = "/proc/" + std::to_string(child_.pid()) + "/comm";
-    for (int i = 0; i < 500; ++i) {
-      std::ifstream in(comm_path);
-      std::string comm;
-      if (std::getline(in, comm) && comm == "sleep") return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    throw std::runtime_error("the sleep child did not exec within a second");
-  }
-  std::int64_t pid() const { return child_.pid(); }
-
- private:
-  LiveChild child_;
-};
-
 std::int64_t integer(const json::value &v) {
   return v.to_number<std::int64_t>();
 }

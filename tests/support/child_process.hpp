@@ -1,6 +1,9 @@
 // child_process.hpp — real processes for tests: spawn a program (argv, no shell), capture its
-// output, or keep it running as a target (e.g. `sleep 30` for Kill).
+// output, or keep it running as a target (e.g. `sleep 30` for Kill), optionally waiting until it
+// has exec'd and gone to sleep.
 #pragma once
+
+#include "temp_dir.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -10,6 +13,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <thread>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -139,5 +144,29 @@ inline pid_t vanished_pid() {
   ::waitpid(pid, &status, 0);
   return pid;
 }
+
+// A `sleep SECONDS` child that has finished exec and gone to sleep, so its comm, cmdline,
+// memory and state are settled when a test looks at them (a different SECONDS tells two apart).
+class Sleeper {
+ public:
+  explicit Sleeper(const std::string &seconds = "30.25") : child_({"/bin/sleep", seconds}) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    const std::string dir = "/proc/" + std::to_string(pid()) + "/";
+    const std::string cmdline = "/bin/sleep" + std::string(1, '\0') + seconds + '\0';
+    while (std::chrono::steady_clock::now() < deadline) {
+      const std::string stat = read_file(dir + "stat");
+      const std::size_t close = stat.rfind(')');
+      if (read_file(dir + "cmdline") == cmdline && close != std::string::npos &&
+          stat.compare(close + 2, 1, "S") == 0)
+        return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    throw std::runtime_error("the sleep child did not settle");
+  }
+  pid_t pid() const { return child_.pid(); }
+
+ private:
+  LiveChild child_;
+};
 
 }  // namespace runtimo::test

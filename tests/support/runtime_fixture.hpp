@@ -53,11 +53,4 @@ struct RuntimeFixture {
   }
 };
 
-inline std::string read_file(const std::filesystem::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace runtimo::test

@@ -1,8 +1,11 @@
-// temp_dir.hpp — a private temporary directory for one test, removed when it goes out of scope.
+// temp_dir.hpp — a private temporary directory for one test, removed when it goes out of scope,
+// and reading a whole file (also /proc files, whose size says 0).
 #pragma once
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -34,6 +37,13 @@ inline std::string required_env(const char *name) {
   const char *v = std::getenv(name);
   if (v == nullptr || *v == '\0') throw std::runtime_error(std::string("missing env ") + name);
   return v;
+}
+
+inline std::string read_file(const std::filesystem::path &p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 }  // namespace runtimo::test
