@@ -1,9 +1,12 @@
 // bench/bench_support.hpp — what every benchmark here shares: timing, medians and percentiles,
 // failing loudly, counting the machine's processes and filling the machine with sleepers up to
-// a process count (a persistent server is busy; the targets are measured on a busy machine).
+// a process count (a persistent server is busy; the targets are measured on a busy machine),
+// and running a command as argv (no shell) to time it against a peer.
 #pragma once
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <spawn.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -17,6 +20,8 @@
 #include <cstring>
 #include <string>
 #include <vector>
+
+extern char **environ;
 
 namespace bench {
 
@@ -94,5 +99,37 @@ class Sleepers {
  private:
   std::vector<pid_t> pids_;
 };
+
+// Runs argv with stdout/stderr on /dev/null (or stdout into `out` when given); exit code.
+inline int spawn_wait(const std::vector<std::string> &argv, std::string *out = nullptr) {
+  std::vector<char *> args;
+  for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
+  args.push_back(nullptr);
+  int pipe_fds[2] = {-1, -1};
+  if (out != nullptr && ::pipe2(pipe_fds, O_CLOEXEC) != 0) die("pipe failed");
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  if (out != nullptr)
+    posix_spawn_file_actions_adddup2(&fa, pipe_fds[1], 1);
+  else
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  const int rc = ::posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) die("posix_spawn " + argv[0] + ": " + std::strerror(rc));
+  if (out != nullptr) {
+    ::close(pipe_fds[1]);
+    char buf[65536];
+    ssize_t n = 0;
+    while ((n = ::read(pipe_fds[0], buf, sizeof buf)) > 0)
+      out->append(buf, static_cast<std::size_t>(n));
+    ::close(pipe_fds[0]);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
 
 }  // namespace bench

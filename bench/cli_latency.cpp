@@ -34,22 +34,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int spawn_wait(const std::vector<std::string> &argv) {
-  std::vector<char *> args;
-  for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = -1;
-  if (posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) return -1;
-  posix_spawn_file_actions_destroy(&fa);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 pid_t spawn_sleeper() {
   const pid_t pid = fork();
   if (pid == 0) {
@@ -93,14 +77,14 @@ int main(int argc, char **argv) {
 
   const Stats list = measure(runs, [&] {
     const auto t0 = Clock::now();
-    if (spawn_wait({runtimo, "list", "--home", home}) != 0) std::abort();
+    if (bench::spawn_wait({runtimo, "list", "--home", home}) != 0) std::abort();
     return elapsed_ms(t0);
   });
 
   const Stats kill_rt = measure(runs, [&] {
     const pid_t pid = spawn_sleeper();
     const auto t0 = Clock::now();
-    const int rc = spawn_wait({runtimo, "run", "Kill", "{\"pid\":" + std::to_string(pid) + "}",
+    const int rc = bench::spawn_wait({runtimo, "run", "Kill", "{\"pid\":" + std::to_string(pid) + "}",
                                "--home", home});
     const double ms = elapsed_ms(t0);
     int status = 0;
@@ -112,7 +96,7 @@ int main(int argc, char **argv) {
   const Stats kill_peer = measure(std::min(runs, 7), [&] {
     const pid_t pid = spawn_sleeper();
     const auto t0 = Clock::now();
-    spawn_wait({"/bin/kill", "-TERM", std::to_string(pid)});
+    bench::spawn_wait({"/bin/kill", "-TERM", std::to_string(pid)});
     std::this_thread::sleep_for(std::chrono::milliseconds(500));  // upstream's fixed wait
     const double ms = elapsed_ms(t0);
     waitpid(pid, nullptr, 0);
@@ -122,7 +106,7 @@ int main(int argc, char **argv) {
   const Stats kill_floor = measure(runs, [&] {
     const pid_t pid = spawn_sleeper();
     const auto t0 = Clock::now();
-    spawn_wait({"/bin/kill", "-TERM", std::to_string(pid)});
+    bench::spawn_wait({"/bin/kill", "-TERM", std::to_string(pid)});
     const double ms = elapsed_ms(t0);
     waitpid(pid, nullptr, 0);
     return ms;

@@ -41,42 +41,10 @@ namespace {
 using bench::Clock;
 using bench::Stats;
 
-// Runs argv with stdout/stderr on /dev/null (or stdout into `out` when given); exit code.
-int spawn_wait(const std::vector<std::string> &argv, std::string *out = nullptr) {
-  std::vector<char *> args;
-  for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
-  args.push_back(nullptr);
-  int pipe_fds[2] = {-1, -1};
-  if (out != nullptr && ::pipe2(pipe_fds, O_CLOEXEC) != 0) bench::die("pipe failed");
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  if (out != nullptr)
-    posix_spawn_file_actions_adddup2(&fa, pipe_fds[1], 1);
-  else
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) bench::die("posix_spawn " + argv[0] + ": " + std::strerror(rc));
-  if (out != nullptr) {
-    ::close(pipe_fds[1]);
-    char buf[65536];
-    ssize_t n = 0;
-    while ((n = ::read(pipe_fds[0], buf, sizeof buf)) > 0)
-      out->append(buf, static_cast<std::size_t>(n));
-    ::close(pipe_fds[0]);
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 // Milliseconds from spawn to reap; dies when the command fails.
 double timed(const std::vector<std::string> &argv) {
   const auto t0 = Clock::now();
-  const int rc = spawn_wait(argv);
+  const int rc = bench::spawn_wait(argv);
   const double ms = bench::millis_since(t0);
   if (rc != 0) bench::die(argv[0] + " exited with " + std::to_string(rc));
   return ms;
@@ -134,7 +102,7 @@ int main(int argc, char **argv) {
 
   // What runtimo printed must be the whole machine (a broken command is fast, too).
   std::string listing;
-  if (spawn_wait(rt_cmd, &listing) != 0) bench::die("runtimo processes --json failed");
+  if (bench::spawn_wait(rt_cmd, &listing) != 0) bench::die("runtimo processes --json failed");
   const auto listed = boost::json::parse(listing).at("processes").as_array().size();
   if (listed < sleepers.size())
     bench::die("runtimo listed only " + std::to_string(listed) + " processes");

@@ -78,23 +78,10 @@ double floor_once(bool cmdline) {
 
 // Runs `ps -eo …` with stdout and stderr on /dev/null; its wall time in µs.
 double ps_once(const char *ps) {
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-  char *argv[] = {const_cast<char *>(ps), const_cast<char *>("-eo"),
-                  const_cast<char *>("pid,ppid,user,stat,rss,vsz,time,lstart,args"), nullptr};
   const auto start = Clock::now();
-  pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, ps, &fa, nullptr, argv, environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) die(std::string("posix_spawn ps: ") + std::strerror(rc));
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  const double us = micros_since(start);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) die("ps failed");
-  return us;
+  if (bench::spawn_wait({ps, "-eo", "pid,ppid,user,stat,rss,vsz,time,lstart,args"}) != 0)
+    die("ps failed");
+  return micros_since(start);
 }
 
 int arg_value(int argc, char **argv, const char *name, int fallback) {
