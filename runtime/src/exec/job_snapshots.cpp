@@ -40,7 +40,8 @@ json::object pid_summary(const std::vector<std::int64_t> &pids, std::uint64_t co
   return json::object{{"total", pids.size()}, {"cost_us", cost_us}, {"mode", "summary"}};
 }
 
-// Summary mode delta: pids only on one side; appeared ones are looked up one by one.
+// Summary mode delta from two pid censuses: appeared processes are looked up one by one (as
+// many as are listed), exited ones are known by their pid only.
 json::object pid_delta(const std::vector<std::int64_t> &before, const std::vector<std::int64_t> &after,
                        std::size_t max_listed) {
   std::vector<std::int64_t> appeared, exited;
@@ -48,25 +49,26 @@ json::object pid_delta(const std::vector<std::int64_t> &before, const std::vecto
                       std::back_inserter(appeared));
   std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
                       std::back_inserter(exited));
-  json::array appeared_json, exited_json;
+  snapshot::ProcessDelta delta;
   for (std::int64_t pid : appeared) {
-    if (appeared_json.size() >= max_listed) break;
-    const rt_process_identity id = snapshot::read_process_identity(pid);
-    if (id.exists)
-      appeared_json.push_back(json::object{{"pid", pid}, {"ppid", id.ppid}, {"comm", id.comm}});
-    else
-      appeared_json.push_back(json::object{{"pid", pid}});  // already gone again
+    snapshot::ProcessInfo p;
+    p.pid = pid;
+    if (delta.appeared.size() < max_listed) {
+      const rt_process_identity id = snapshot::read_process_identity(pid);
+      if (id.exists) {  // else already gone again: its pid is all there is
+        p.ppid = id.ppid;
+        p.comm = id.comm;
+        p.state = id.state;
+      }
+    }
+    delta.appeared.push_back(std::move(p));
   }
   for (std::int64_t pid : exited) {
-    if (exited_json.size() >= max_listed) break;
-    exited_json.push_back(json::object{{"pid", pid}});
+    snapshot::ProcessInfo p;
+    p.pid = pid;
+    delta.exited.push_back(std::move(p));
   }
-  json::object o{{"appeared", std::move(appeared_json)},
-                 {"exited", std::move(exited_json)},
-                 {"appeared_count", appeared.size()},
-                 {"exited_count", exited.size()}};
-  if (appeared.size() > max_listed || exited.size() > max_listed) o["truncated"] = true;
-  return o;
+  return delta.to_json(max_listed);
 }
 
 constexpr std::size_t kMaxListed = 200;

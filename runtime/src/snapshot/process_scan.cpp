@@ -87,13 +87,23 @@ double seconds_since_boot() {
 
 }  // namespace
 
-std::vector<std::int64_t> list_pids() {
+namespace {
+
+// The pids among the entries of the open /proc directory, in directory order.
+std::vector<std::int64_t> read_pids(const Dir &proc, std::size_t expected) {
   std::vector<std::int64_t> pids;
-  Dir proc("/proc");
+  pids.reserve(expected);
   while (const dirent *entry = ::readdir(proc.get())) {
     std::int64_t pid = 0;
     if (pid_name(entry->d_name, &pid)) pids.push_back(pid);
   }
+  return pids;
+}
+
+}  // namespace
+
+std::vector<std::int64_t> list_pids() {
+  std::vector<std::int64_t> pids = read_pids(Dir("/proc"), 512);
   std::sort(pids.begin(), pids.end());
   return pids;
 }
@@ -181,12 +191,7 @@ ProcessSnapshot ProcessSampler::capture(const ProcessSnapshotOptions &options) {
   {
     Dir proc("/proc");
     ctx.proc_fd = ::dirfd(proc.get());
-    std::vector<std::int64_t> pids;
-    pids.reserve(previous_.size() + 64);
-    while (const dirent *entry = ::readdir(proc.get())) {
-      std::int64_t pid = 0;
-      if (pid_name(entry->d_name, &pid)) pids.push_back(pid);
-    }
+    const std::vector<std::int64_t> pids = read_pids(proc, previous_.size() + 64);
     // The reads are kernel work that runs in parallel on another core: with enough processes
     // and more than one core, a second thread reads the upper half (opt-in: a job's own
     // snapshots stay on the calling thread, so a job never starts a thread).

@@ -116,7 +116,8 @@ class ProcessSampler {
 struct ProcessDelta {
   std::vector<ProcessInfo> appeared;  // in `after` and not in `before`, by pid
   std::vector<ProcessInfo> exited;    // in `before` and not in `after`, by pid
-  // {appeared:[{pid,ppid,comm}], exited:[…], appeared_count, exited_count}; each list holds
+  // {appeared:[{pid,ppid,comm}], exited:[…], appeared_count, exited_count} (ppid and comm
+  // left out for an entry with an empty comm: a process known by its pid only); each list holds
   // at most max_listed entries ("truncated": true when cut), the counts are always complete.
   boost::json::object to_json(std::size_t max_listed = 200) const;
 };

@@ -39,7 +39,11 @@ json::array brief_list(const std::vector<ProcessInfo> &processes, std::size_t ma
   json::array out;
   for (std::size_t i = 0; i < processes.size() && i < max_listed; ++i) {
     const ProcessInfo &p = processes[i];
-    json::object o{{"pid", p.pid}, {"ppid", p.ppid}, {"comm", p.comm}};
+    json::object o{{"pid", p.pid}};
+    if (!p.comm.empty()) {  // a process known by its pid only (a pid census) has no comm
+      o["ppid"] = p.ppid;
+      o["comm"] = p.comm;
+    }
     if (p.state == 'Z') o["zombie"] = true;  // ended, not yet reaped by its parent
     out.push_back(std::move(o));
   }
