@@ -173,12 +173,10 @@ JobResult Executor::run(std::string_view capability, std::string_view args_json,
   std::optional<snapshot::SystemPressure> guard_reading;
   if (services_.guard != nullptr && (cap->flags & RT_CAP_RESCUE) == 0) {
     const GuardVerdict verdict = services_.guard->check();
-    if (services_.guard->thresholds().enabled) guard_reading = verdict.measured;
+    guard_reading = verdict.measured;
     if (verdict.refuse) {
       JobError e{"guard", "", {}, ""};
-      for (const auto &x : verdict.exceeded)
-        e.details.push_back(ErrorDetail{std::string(x.at("reading").as_string()),
-                                        std::string(x.at("message").as_string())});
+      for (const auto &x : verdict.exceeded) e.details.push_back(ErrorDetail{x.reading, x.message});
       e.message = "the machine is under pressure, so " + cap->name +
                   " (not a rescue capability) is refused: " + e.details.front().message;
       e.hint = "free resources first (rescue capabilities such as Kill, ProcessList and Telemetry "

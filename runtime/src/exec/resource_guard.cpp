@@ -18,16 +18,14 @@ std::string number(double v) {
 
 // Adds an entry to `out` when `value` is known (≥ 0) and past `threshold`.
 void weigh(const char *reading, double value, const std::optional<double> &threshold, bool is_min,
-           const char *what, std::vector<json::object> &out) {
+           const char *what, std::vector<GuardExcess> &out) {
   if (!threshold || value < 0) return;
   const bool past = is_min ? value < *threshold : value > *threshold;
   if (!past) return;
-  out.push_back(json::object{
-      {"reading", reading},
-      {"value", value},
-      {"threshold", *threshold},
-      {"message", std::string(what) + " is " + number(value) + (is_min ? ", below the minimum " : ", above the maximum ") +
-                      number(*threshold)}});
+  out.push_back(GuardExcess{reading, value, *threshold,
+                            std::string(what) + " is " + number(value) +
+                                (is_min ? ", below the minimum " : ", above the maximum ") +
+                                number(*threshold)});
 }
 
 json::value optional_json(const std::optional<double> &v) {
@@ -44,7 +42,7 @@ GuardVerdict ResourceGuard::check() const {
   if (!thresholds_.enabled) return v;
   v.measured = snapshot::read_pressure(home_);
   const auto &t = thresholds_;
-  const auto &m = v.measured;
+  const auto &m = *v.measured;
   weigh("mem_available_pct", m.mem_available_pct, t.mem_available_pct_min, true,
         "available memory (% of total)", v.exceeded);
   weigh("load_per_cpu", m.load_per_cpu, t.load_per_cpu_max, false, "1-minute load per CPU",
@@ -63,9 +61,13 @@ GuardVerdict ResourceGuard::check() const {
 
 json::object GuardVerdict::to_json(const GuardThresholds &t) const {
   json::array exceeded_json;
-  for (const auto &e : exceeded) exceeded_json.push_back(e);
+  for (const auto &e : exceeded)
+    exceeded_json.push_back(json::object{{"reading", e.reading},
+                                         {"value", e.value},
+                                         {"threshold", e.threshold},
+                                         {"message", e.message}});
   return json::object{
-      {"measured", snapshot::to_json(measured)},
+      {"measured", snapshot::to_json(measured.value_or(snapshot::SystemPressure{}))},
       {"thresholds", json::object{{"enabled", t.enabled},
                                   {"mem_available_pct_min", optional_json(t.mem_available_pct_min)},
                                   {"load_per_cpu_max", optional_json(t.load_per_cpu_max)},

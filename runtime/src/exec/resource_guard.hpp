@@ -14,6 +14,7 @@
 #include <boost/json/object.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,13 +23,21 @@ namespace runtimo::exec {
 // The thresholds come from the config ("guard"); see config::GuardSettings.
 using GuardThresholds = config::GuardSettings;
 
+// One reading past its threshold.
+struct GuardExcess {
+  std::string reading;  // "mem_available_pct", "load_per_cpu", … (the SystemPressure member)
+  double value = 0;
+  double threshold = 0;
+  std::string message;  // "available memory (% of total) is 3.10, below the minimum 5.00"
+};
+
 struct GuardVerdict {
   bool refuse = false;
-  snapshot::SystemPressure measured;
-  // One line per reading past its threshold, e.g.
-  // {"reading":"mem_available_pct","value":3.1,"threshold":5,"message":"…"}.
-  std::vector<boost::json::object> exceeded;
-  // {"measured":{…}, "thresholds":{…}, "exceeded":[…], "refusing":bool}
+  // The pressure read for this verdict; unset when the guard is off (it reads nothing then).
+  std::optional<snapshot::SystemPressure> measured;
+  std::vector<GuardExcess> exceeded;
+  // {"measured":{…}, "thresholds":{…}, "exceeded":[{reading, value, threshold, message}…],
+  //  "refusing":bool}
   boost::json::object to_json(const GuardThresholds &thresholds) const;
 };
 
