@@ -85,11 +85,16 @@ snapshot::ProcessSnapshotOptions job_scan_options() {
 
 }  // namespace
 
-const std::vector<std::string> &telemetry_sections() {
-  static const std::vector<std::string> names{"host",  "cpu",     "memory", "pressure",
-                                              "disks", "network", "ports",  "gpus"};
-  return names;
-}
+namespace {
+
+// The telemetry sections by name, in the order they are documented.
+constexpr std::pair<const char *, bool snapshot::TelemetryOptions::*> kSections[] = {
+    {"host", &snapshot::TelemetryOptions::host},         {"cpu", &snapshot::TelemetryOptions::cpu},
+    {"memory", &snapshot::TelemetryOptions::memory},     {"pressure", &snapshot::TelemetryOptions::pressure},
+    {"disks", &snapshot::TelemetryOptions::disks},       {"network", &snapshot::TelemetryOptions::network},
+    {"ports", &snapshot::TelemetryOptions::ports},       {"gpus", &snapshot::TelemetryOptions::gpus}};
+
+}  // namespace
 
 JobSnapshots::JobSnapshots(SnapshotMode mode, std::filesystem::path home,
                            std::vector<std::string> disk_paths)
@@ -145,22 +150,16 @@ JobSnapshots::After JobSnapshots::after(JobBefore &&before) {
 json::object JobSnapshots::telemetry(const std::vector<std::string> &sections) {
   snapshot::TelemetryOptions options = telemetry_options_;
   if (!sections.empty()) {
-    options.host = options.cpu = options.memory = options.pressure = options.disks =
-        options.network = options.ports = options.gpus = false;
+    for (const auto &[name, member] : kSections) options.*member = false;
     for (const std::string &s : sections) {
-      if (s == "host") options.host = true;
-      else if (s == "cpu") options.cpu = true;
-      else if (s == "memory") options.memory = true;
-      else if (s == "pressure") options.pressure = true;
-      else if (s == "disks") options.disks = true;
-      else if (s == "network") options.network = true;
-      else if (s == "ports") options.ports = true;
-      else if (s == "gpus") options.gpus = true;
-      else {
+      const auto *section = std::find_if(std::begin(kSections), std::end(kSections),
+                                         [&](const auto &entry) { return s == entry.first; });
+      if (section == std::end(kSections)) {
         std::string known;
-        for (const auto &n : telemetry_sections()) known += (known.empty() ? "" : ", ") + n;
+        for (const auto &[name, member] : kSections) known += (known.empty() ? "" : ", ") + std::string(name);
         throw std::invalid_argument("unknown telemetry section \"" + s + "\"; the sections are " + known);
       }
+      options.*(section->second) = true;
     }
   }
   return telemetry_sampler_.capture(options);

@@ -67,7 +67,4 @@ class JobSnapshots {
   snapshot::ProcessSampler process_sampler_;
 };
 
-// The telemetry sections, in the order they are documented.
-const std::vector<std::string> &telemetry_sections();
-
 }  // namespace runtimo::exec
