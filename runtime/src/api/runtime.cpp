@@ -208,10 +208,7 @@ boost::json::value Runtime::telemetry(const std::vector<std::string> &sections) 
 }
 
 boost::json::value Runtime::processes(const boost::json::value &query) {
-  if (!query.is_object() && !query.is_null())
-    throw std::invalid_argument("the process query must be a JSON object");
-  const auto parsed = snapshot::parse_process_query(query.is_null() ? boost::json::object{} : query.as_object());
-  return impl_->snapshots->processes(parsed);
+  return impl_->snapshots->processes(snapshot::parse_process_query_value(query));
 }
 
 boost::json::value Runtime::guard_state() const {

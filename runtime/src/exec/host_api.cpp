@@ -169,10 +169,7 @@ rt_status processes(rt_job *job, rt_str query_json, rt_str *out) {
   return snapshot_service(job, "processes", out, [&](JobSnapshots &snapshots) -> rt_status {
     const auto request = parse_request(job, query_json, "processes", boost::json::object{});
     if (!request) return RT_INVALID_ARGS;
-    if (!request->is_object())
-      throw std::invalid_argument(
-          "the query must be a JSON object, e.g. {\"name\":\"nginx\",\"sort\":\"cpu\",\"limit\":10}");
-    const auto query = snapshot::parse_process_query(request->as_object());
+    const auto query = snapshot::parse_process_query_value(*request);
     *out = job->keep(boost::json::serialize(snapshots.processes(query)));
     return RT_OK;
   });

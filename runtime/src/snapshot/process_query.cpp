@@ -182,6 +182,14 @@ ProcessQuery parse_process_query(const json::object &query) {
   return q;
 }
 
+ProcessQuery parse_process_query_value(const json::value &query) {
+  if (query.is_null()) return ProcessQuery{};
+  if (!query.is_object())
+    throw QueryError(
+        "the query must be a JSON object, e.g. {\"name\":\"nginx\",\"sort\":\"cpu\",\"limit\":10}");
+  return parse_process_query(query.as_object());
+}
+
 json::object query_result(const ProcessSnapshot &snapshot, const ProcessQuery &query) {
   std::vector<const ProcessInfo *> matched;
   for (const ProcessInfo &p : snapshot.processes)

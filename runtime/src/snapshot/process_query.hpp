@@ -53,6 +53,9 @@ struct ProcessQuery {
 
 // Throws QueryError for an unknown member, a wrong type, or a value out of range.
 ProcessQuery parse_process_query(const boost::json::object &query);
+// The same for any JSON value (as it arrives from a caller): null is the empty query, anything
+// but an object a QueryError.
+ProcessQuery parse_process_query_value(const boost::json::value &query);
 
 // Applies `query` to `snapshot` (the snapshot is not changed).
 boost::json::object query_result(const ProcessSnapshot &snapshot, const ProcessQuery &query);
