@@ -69,6 +69,32 @@ BOOST_AUTO_TEST_CASE(stat_fields_are_read_up_to_rss) {
   BOOST_TEST(id->start_time_ticks == 987654u);
 }
 
+BOOST_AUTO_TEST_CASE(stat_fields_give_the_argument_area_when_the_kernel_shows_it) {
+  // Fields 25..52 as a 6.x kernel writes them for a process the reader may ptrace-read:
+  // 48-51 are arg_start, arg_end, env_start, env_end.
+  const std::string head = "4242 (sleep) S 77 4242 4242 0 -1 4194560 100 0 0 0 123 45 0 0 20 0 1 0 987654 "
+                           "1048576 300";
+  const std::string tail =
+      " 18446744073709551615 94000 95000 140720000 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 "
+      "96000 97000 98000 140720100 140720120 140720120 140720200 0";
+  const auto full = snap::parse_proc_stat_fields(head + tail + "\n");
+  BOOST_TEST_REQUIRE(full.has_value());
+  BOOST_TEST(full->argument_area.arg_start == 140720100u);
+  BOOST_TEST(full->argument_area.arg_end == 140720120u);
+  BOOST_TEST(full->argument_area.env_start == 140720120u);
+  BOOST_TEST(full->argument_area.env_end == 140720200u);
+  // A kernel older than 3.5 ends the line earlier: the area stays 0, the rest is read.
+  const auto old = snap::parse_proc_stat_fields(head + "\n");
+  BOOST_TEST_REQUIRE(old.has_value());
+  BOOST_TEST(old->rss_pages == 300);
+  BOOST_TEST(old->argument_area.arg_start == 0u);
+  BOOST_TEST(old->argument_area.env_end == 0u);
+  // A malformed argument address is still an error.
+  std::string bad = head + tail;
+  bad.replace(bad.find("140720100"), 9, "0x1234");
+  BOOST_TEST(!snap::parse_proc_stat_fields(bad).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(stat_line_without_rss_is_rejected_by_the_snapshot_parser) {
   const std::string upto_start = "9 (x) S 1 9 9 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 555";
   BOOST_TEST(snap::parse_proc_stat(upto_start).has_value());

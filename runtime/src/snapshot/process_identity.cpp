@@ -31,6 +31,10 @@ constexpr std::size_t kThreadsField = 20;
 constexpr std::size_t kStartTimeField = 22;
 constexpr std::size_t kVsizeField = 23;
 constexpr std::size_t kRssField = 24;
+constexpr std::size_t kArgStartField = 48;  // 48-51 since Linux 3.5
+constexpr std::size_t kArgEndField = 49;
+constexpr std::size_t kEnvStartField = 50;
+constexpr std::size_t kEnvEndField = 51;
 
 rt_process_identity absent(std::int64_t pid) {
   rt_process_identity id{};
@@ -41,7 +45,8 @@ rt_process_identity absent(std::int64_t pid) {
 }
 
 // The one stat parser: reads fields up to `last_field` (kStartTimeField for the identity,
-// kRssField for the snapshot) into *out; false when malformed or shorter.
+// kEnvEndField for the snapshot) into *out; false when malformed or shorter than
+// min(last_field, kRssField) fields (the fields after rss are newer than some kernels).
 bool parse_stat_line(std::string_view text, std::size_t last_field, ProcStatFields *out) {
   // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so it runs from the
   // first "(" to the last ")".
@@ -67,7 +72,10 @@ bool parse_stat_line(std::string_view text, std::size_t last_field, ProcStatFiel
   bool ok = true;
   for (std::size_t field = kAfterComm; field <= last_field && ok; ++field) {
     const std::string_view f = next_field(text, &pos);
-    if (f.empty()) return false;
+    if (f.empty()) {
+      if (field > kRssField) break;
+      return false;
+    }
     switch (field) {
       case kAfterComm:
         ok = f.size() == 1;
@@ -97,6 +105,18 @@ bool parse_stat_line(std::string_view text, std::size_t last_field, ProcStatFiel
       case kRssField:
         ok = parse_number(f, &out->rss_pages);
         break;
+      case kArgStartField:
+        ok = parse_number(f, &out->argument_area.arg_start);
+        break;
+      case kArgEndField:
+        ok = parse_number(f, &out->argument_area.arg_end);
+        break;
+      case kEnvStartField:
+        ok = parse_number(f, &out->argument_area.env_start);
+        break;
+      case kEnvEndField:
+        ok = parse_number(f, &out->argument_area.env_end);
+        break;
       default:
         break;
     }
@@ -116,7 +136,7 @@ std::optional<rt_process_identity> parse_proc_stat(std::string_view text) {
 
 std::optional<ProcStatFields> parse_proc_stat_fields(std::string_view text) {
   ProcStatFields fields;
-  if (!parse_stat_line(text, kRssField, &fields)) return std::nullopt;
+  if (!parse_stat_line(text, kEnvEndField, &fields)) return std::nullopt;
   return fields;
 }
 

@@ -1,12 +1,13 @@
 // snapshot/process_scan.cpp — ProcessSampler::capture: one pass over /proc.
 //
-// Per process three files' worth of syscalls, no more: open "<pid>/stat" below the /proc
-// directory fd, fstat that open file for the owner (every /proc/<pid>/* inode carries the
-// process's owner, as the directory does), one read, close; then one bounded read of
-// "<pid>/cmdline". An open stat file stays bound to its process: once the process has exited
-// the read fails (ESRCH) rather than describing a newer process with the same pid. The
-// cmdline is opened separately, so in theory it could belong to a process that reused the
-// pid in the microseconds between the two opens — that takes the pid counter wrapping round
+// Per process: open "<pid>/stat" below the /proc directory fd, fstat that open file for the
+// owner (every /proc/<pid>/* inode carries the process's owner, as the directory does), one
+// read, close; then the command line through CmdlineReader — one process_vm_readv of the
+// argument area whose addresses that stat line gave, or one bounded read of "<pid>/cmdline"
+// where that is not allowed. An open stat file stays bound to its process: once the process has
+// exited the read fails (ESRCH) rather than describing a newer process with the same pid. The
+// command line is read separately, so in theory it could belong to a process that reused the
+// pid in the microseconds between the two reads — that takes the pid counter wrapping round
 // through every free pid in between, and is not guarded against. ENOENT/ESRCH anywhere means
 // the process exited: it is skipped.
 //
@@ -16,6 +17,7 @@
 #include "snapshot/process_snapshot.hpp"
 
 #include "snapshot/proc_files.hpp"
+#include "snapshot/process_cmdline.hpp"
 #include "snapshot/process_identity.hpp"
 #include "snapshot/system_stats.hpp"
 #include "util/utf8.hpp"
@@ -27,6 +29,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -113,6 +116,7 @@ namespace {
 // What reading one process needs besides its pid.
 struct ScanContext {
   int proc_fd = -1;
+  CmdlineReader *cmdline = nullptr;
   std::size_t cmdline_cap = 0;
   double boot_time = 0;
   double ticks_per_s = 100;
@@ -151,7 +155,8 @@ std::optional<ProcessInfo> read_process(const ScanContext &ctx, std::int64_t pid
   p.start_time_unix = ctx.boot_time + static_cast<double>(id.start_time_ticks) / ctx.ticks_per_s;
   if (ctx.cmdline_cap > 0 && !p.kernel_thread && p.state != 'Z') {
     std::memcpy(path + name_len, "/cmdline", sizeof "/cmdline");
-    const long n = read_once(ctx.proc_fd, path, cmdline_buf.data(), ctx.cmdline_cap);
+    const long n = ctx.cmdline->read(pid, fields->argument_area, path, cmdline_buf.data(),
+                                     ctx.cmdline_cap);
     if (n > 0)
       p.cmdline = cmdline_text(std::string_view(cmdline_buf.data(), n),
                                static_cast<std::size_t>(n) == ctx.cmdline_cap);
@@ -159,17 +164,34 @@ std::optional<ProcessInfo> read_process(const ScanContext &ctx, std::int64_t pid
   return p;
 }
 
-// Reads `pids[begin, end)` into `out`.
-void read_range(const ScanContext &ctx, const std::vector<std::int64_t> &pids, std::size_t begin,
-                std::size_t end, std::vector<ProcessInfo> &out) {
+// Pids handed out to the reading threads a few at a time, so both finish together (the low
+// pids are mostly kernel threads, which cost half as much as a user process).
+class PidQueue {
+ public:
+  explicit PidQueue(const std::vector<std::int64_t> &pids) : pids_(pids) {}
+  // The next [begin, end) to read; begin == end when all are taken.
+  std::pair<std::size_t, std::size_t> take() {
+    const std::size_t begin = std::min(next_.fetch_add(kBatch, std::memory_order_relaxed), pids_.size());
+    return {begin, std::min(begin + kBatch, pids_.size())};
+  }
+  std::int64_t operator[](std::size_t i) const { return pids_[i]; }
+
+ private:
+  static constexpr std::size_t kBatch = 16;
+  const std::vector<std::int64_t> &pids_;
+  std::atomic<std::size_t> next_{0};
+};
+
+// Reads pids from `queue` into `out` until none are left.
+void read_queue(const ScanContext &ctx, PidQueue &queue, std::vector<ProcessInfo> &out) {
   std::string cmdline_buf(ctx.cmdline_cap, '\0');
-  out.reserve(out.size() + (end - begin));
-  for (std::size_t i = begin; i < end; ++i)
-    if (auto p = read_process(ctx, pids[i], cmdline_buf)) out.push_back(std::move(*p));
+  for (auto [begin, end] = queue.take(); begin < end; std::tie(begin, end) = queue.take())
+    for (std::size_t i = begin; i < end; ++i)
+      if (auto p = read_process(ctx, queue[i], cmdline_buf)) out.push_back(std::move(*p));
 }
 
 // Below this many processes a second thread costs more than it saves.
-constexpr std::size_t kMinPerThread = 128;
+constexpr std::size_t kMinPerThread = 64;
 
 }  // namespace
 
@@ -193,22 +215,28 @@ ProcessSnapshot ProcessSampler::capture(const ProcessSnapshotOptions &options) {
     ctx.proc_fd = ::dirfd(proc.get());
     const std::vector<std::int64_t> pids = read_pids(proc, previous_.size() + 64);
     // The reads are kernel work that runs in parallel on another core: with enough processes
-    // and more than one core, a second thread reads the upper half (opt-in: a job's own
+    // and more than one core, a second thread takes its share of the pids (opt-in: a job's own
     // snapshots stay on the calling thread, so a job never starts a thread).
-    const std::size_t threads = std::min<std::size_t>(
-        {std::max<std::size_t>(options.threads, 1), 2, std::max<std::size_t>(pids.size() / kMinPerThread, 1)});
+    static const std::size_t cores = std::max(std::thread::hardware_concurrency(), 1u);
+    const std::size_t threads =
+        std::min<std::size_t>({std::max<std::size_t>(options.threads, 1), 2, cores,
+                               std::max<std::size_t>(pids.size() / kMinPerThread, 1)});
+    std::optional<CmdlineReader> cmdline;
+    if (ctx.cmdline_cap > 0) ctx.cmdline = &cmdline.emplace(ctx.proc_fd);
+    PidQueue queue(pids);
+    snap.processes.reserve(pids.size());
     if (threads > 1) {
-      const std::size_t half = pids.size() / 2;
-      std::vector<ProcessInfo> upper;
+      std::vector<ProcessInfo> helper_read;
+      helper_read.reserve(pids.size());
       {
         // Joined at the end of this block, also if the reading below throws.
-        std::jthread helper([&] { read_range(ctx, pids, half, pids.size(), upper); });
-        read_range(ctx, pids, 0, half, snap.processes);
+        std::jthread helper([&] { read_queue(ctx, queue, helper_read); });
+        read_queue(ctx, queue, snap.processes);
       }
-      snap.processes.insert(snap.processes.end(), std::make_move_iterator(upper.begin()),
-                            std::make_move_iterator(upper.end()));
+      snap.processes.insert(snap.processes.end(), std::make_move_iterator(helper_read.begin()),
+                            std::make_move_iterator(helper_read.end()));
     } else {
-      read_range(ctx, pids, 0, pids.size(), snap.processes);
+      read_queue(ctx, queue, snap.processes);
     }
   }
   if (options.users)

@@ -3,8 +3,8 @@
 // delta between two snapshots (which processes a job started and which ended).
 //
 // Owns: the scan (opendir /proc; per pid one read of "stat", parsed by the same parser as
-// process_identity, with fstat of the open file for the owner, and one bounded read of
-// "cmdline" — never "status", never "smaps"), the CPU % over the interval between two
+// process_identity, with fstat of the open file for the owner, and the command line through
+// CmdlineReader — never "status", never "smaps"), the CPU % over the interval between two
 // captures of one sampler, and the JSON shapes below. Nothing is cached between captures
 // except user names and the previous CPU times. A process that exits during the scan is
 // skipped, never an error.
@@ -71,7 +71,7 @@ struct ProcessSnapshotOptions {
   bool cmdline = true;
   std::size_t cmdline_max = 256;  // bytes, cut at a UTF-8 character boundary
   bool users = true;              // resolve user names (getpwuid_r, cached per sampler)
-  // Up to this many threads read /proc (at most 2, and only with ≥ 256 processes). A job's
+  // Up to this many threads read /proc (at most 2, and only with ≥ 128 processes). A job's
   // own snapshots keep 1, so running a job never starts a thread.
   std::size_t threads = 1;
 };
