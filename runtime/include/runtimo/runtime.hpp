@@ -45,7 +45,11 @@ struct RuntimeOptions {
   std::vector<std::filesystem::path> extra_plugin_dirs;  // --plugin-dir (searched last)
   bool use_environment = true;        // read RUNTIMO_* / XDG_* / HOME from the environment
   bool load_build_plugins = true;     // search the build's plugin directory first
-  bool load_plugins = true;           // false: no plugin at all (observation-only hosts)
+  bool load_plugins = true;           // false: no plugin at all (jobs then all "unknown")
+  // Observation only: telemetry(), processes(), guard_state() and the journal queries work;
+  // no journal is opened for writing (no recovery, nothing written), no plugin is loaded, and
+  // run() throws std::logic_error. `runtimo telemetry` and `runtimo processes` open this way.
+  bool observe_only = false;
   std::string log_level;              // --log-level; else RUNTIMO_LOG; else config "log.level"
 };
 
@@ -146,7 +150,8 @@ struct JournalCheck {
 
 class Runtime {
  public:
-  // Loads config, opens (and recovers) the journal, loads plugins. Throws RuntimeError.
+  // Loads config, opens (and recovers) the journal, loads plugins (config only with
+  // RuntimeOptions::observe_only). Throws RuntimeError.
   static std::unique_ptr<Runtime> open(const RuntimeOptions &options = {});
   ~Runtime();
   Runtime(const Runtime &) = delete;
@@ -162,7 +167,8 @@ class Runtime {
   std::vector<PluginInfo> plugins() const;
 
   // Run one job through the pipeline. Never throws for job-level problems: they are in the
-  // result (status, error, exit_code()).
+  // result (status, error, exit_code()); throws std::logic_error on a Runtime opened with
+  // observe_only.
   JobResult run(std::string_view capability, std::string_view args_json,
                 const RunOptions &options = {});
 

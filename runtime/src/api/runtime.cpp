@@ -30,7 +30,11 @@ struct Runtime::Impl {
   std::unique_ptr<exec::RunningJobs> running;
   std::unique_ptr<exec::JobSnapshots> snapshots;
   std::unique_ptr<exec::ResourceGuard> guard;
-  std::unique_ptr<exec::Executor> executor;
+  std::unique_ptr<exec::Executor> executor;  // null when opened for observation only
+
+  // Opens (and recovers) the journal, then journals as interrupted the jobs whose runner died
+  // before their terminal event.
+  void open_journal();
 };
 
 namespace {
@@ -84,6 +88,36 @@ wal::SyncPolicy sync_policy(const std::string &name) {
 
 }  // namespace
 
+void Runtime::Impl::open_journal() {
+  try {
+    journal = wal::JournalWriter::open(wal::JournalOptions{
+        home / "wal", settings.segment_bytes, sync_policy(settings.sync)});
+  } catch (const wal::JournalError &e) {
+    throw RuntimeError(RuntimeError::Kind::journal, std::string("cannot open the journal: ") + e.what(),
+                       "check the disk and the permissions of " + home.string());
+  }
+  if (const auto &r = journal->recovery(); r.torn_tail_cut)
+    log::write(log::Level::warning,
+               "journal recovery cut a torn tail of " + std::to_string(r.cut_bytes) +
+                   " bytes (" + r.reason + "); the bytes are kept in " + r.kept_in.string());
+
+  // Jobs whose runner died before their terminal event: journal them as interrupted.
+  running = std::make_unique<exec::RunningJobs>(home / "run");
+  try {
+    running->recover_orphans([&](const exec::OrphanedJob &o) {
+      boost::json::object body{
+          {"capability", o.capability},
+          {"runner", boost::json::object{{"pid", o.runner_pid}, {"start_time", o.runner_start_time}}},
+          {"reason", "the Runtimo process running the job ended before the job finished; "
+                     "its effects, if any, are unknown"}};
+      journal->append("job.interrupted", o.job_id, body, wal::Durability::durable);
+      log::write(log::Level::warning, "job was interrupted by the end of its runner", o.job_id);
+    });
+  } catch (const wal::JournalError &e) {
+    throw RuntimeError(RuntimeError::Kind::journal, std::string("cannot journal an interrupted job: ") + e.what());
+  }
+}
+
 std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
   auto impl = std::make_unique<Impl>();
   try {
@@ -95,36 +129,10 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
     throw RuntimeError(RuntimeError::Kind::config, e.what(), e.hint());
   }
 
-  try {
-    impl->journal = wal::JournalWriter::open(wal::JournalOptions{
-        impl->home / "wal", impl->settings.segment_bytes, sync_policy(impl->settings.sync)});
-  } catch (const wal::JournalError &e) {
-    throw RuntimeError(RuntimeError::Kind::journal, std::string("cannot open the journal: ") + e.what(),
-                       "check the disk and the permissions of " + impl->home.string());
-  }
-  if (const auto &r = impl->journal->recovery(); r.torn_tail_cut)
-    log::write(log::Level::warning,
-               "journal recovery cut a torn tail of " + std::to_string(r.cut_bytes) +
-                   " bytes (" + r.reason + "); the bytes are kept in " + r.kept_in.string());
-
-  // Jobs whose runner died before their terminal event: journal them as interrupted.
-  impl->running = std::make_unique<exec::RunningJobs>(impl->home / "run");
-  try {
-    impl->running->recover_orphans([&](const exec::OrphanedJob &o) {
-      boost::json::object body{
-          {"capability", o.capability},
-          {"runner", boost::json::object{{"pid", o.runner_pid}, {"start_time", o.runner_start_time}}},
-          {"reason", "the Runtimo process running the job ended before the job finished; "
-                     "its effects, if any, are unknown"}};
-      impl->journal->append("job.interrupted", o.job_id, body, wal::Durability::durable);
-      log::write(log::Level::warning, "job was interrupted by the end of its runner", o.job_id);
-    });
-  } catch (const wal::JournalError &e) {
-    throw RuntimeError(RuntimeError::Kind::journal, std::string("cannot journal an interrupted job: ") + e.what());
-  }
+  if (!options.observe_only) impl->open_journal();
 
   plugin::LoadOptions load;
-  if (options.load_plugins) {
+  if (options.load_plugins && !options.observe_only) {
     if (options.load_build_plugins) load.dirs.emplace_back(RUNTIMO_BUILD_PLUGIN_DIR);
     for (const auto &d : impl->settings.plugin_dirs) load.dirs.push_back(d);
     for (const auto &d : options.extra_plugin_dirs) load.dirs.push_back(d);
@@ -148,6 +156,7 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
       impl->settings.snapshot_mode == "summary" ? exec::SnapshotMode::summary : exec::SnapshotMode::full,
       impl->home, std::move(disk_paths));
   impl->guard = std::make_unique<exec::ResourceGuard>(impl->settings.guard, impl->home);
+  if (options.observe_only) return std::unique_ptr<Runtime>(new Runtime(std::move(impl)));
 
   exec::Services services;
   services.registry = impl->registry.get();
@@ -200,6 +209,9 @@ std::vector<PluginInfo> Runtime::plugins() const {
 
 JobResult Runtime::run(std::string_view capability, std::string_view args_json,
                        const RunOptions &options) {
+  if (!impl_->executor)
+    throw std::logic_error("this Runtime was opened for observation only (RuntimeOptions::observe_only): "
+                           "it has no journal and no plugins; open another without observe_only to run jobs");
   return impl_->executor->run(capability, args_json, options);
 }
 
