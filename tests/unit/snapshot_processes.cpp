@@ -1,16 +1,19 @@
 // snapshot_processes.cpp — the process snapshot against the system calls and real children:
 // the test's own entry, a sleeping child, a zombie, a busy child's CPU %, the delta around
-// spawning and reaping, bounded command lines, and processes vanishing mid-scan.
+// spawning and reaping, bounded command lines, processes vanishing mid-scan, and the second
+// reading thread (pinned to another CPU) seeing what one thread sees.
 #define BOOST_TEST_MODULE snapshot_processes
 #include <boost/test/unit_test.hpp>
 
 #include "child_process.hpp"
+#include "snapshot/pinned_thread.hpp"
 #include "snapshot/process_identity.hpp"
 #include "snapshot/process_snapshot.hpp"
 
 #include <boost/json.hpp>
 
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,7 +21,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -337,4 +342,77 @@ BOOST_AUTO_TEST_CASE(capturing_spawns_no_process) {
   errno = 0;
   BOOST_TEST(::waitpid(-1, nullptr, WNOHANG) == -1);
   BOOST_TEST(errno == ECHILD);
+}
+
+namespace {
+
+std::size_t processes_now() {
+  std::size_t n = 0;
+  for (const auto &e : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    n += !name.empty() && name.find_first_not_of("0123456789") == std::string::npos;
+  }
+  return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(two_reading_threads_see_what_one_sees) {
+  // Enough processes for the second thread (at least 128), each with its own command line.
+  std::vector<std::unique_ptr<LiveChild>> children;
+  const std::size_t wanted = std::max<std::size_t>(processes_now() + 16, 160);
+  for (std::size_t i = 0; processes_now() < wanted; ++i)
+    children.push_back(std::make_unique<LiveChild>(
+        std::vector<std::string>{"/bin/sleep", "40." + std::to_string(i)}));
+  for (const auto &c : children) wait_for_comm(c->pid(), "sleep");
+
+  snap::ProcessSampler sampler;
+  snap::ProcessSnapshotOptions two;
+  two.threads = 2;
+  const snap::ProcessSnapshot both = sampler.capture(two);
+  const snap::ProcessSnapshot one = sampler.capture();
+  BOOST_TEST(both.processes.size() >= 128u);
+  for (std::size_t i = 1; i < both.processes.size(); ++i)
+    BOOST_TEST_REQUIRE(both.processes[i - 1].pid < both.processes[i].pid);
+  for (std::size_t i = 0; i < children.size(); ++i) {
+    const snap::ProcessInfo *a = find(both, children[i]->pid());
+    const snap::ProcessInfo *b = find(one, children[i]->pid());
+    BOOST_TEST_REQUIRE(a != nullptr);
+    BOOST_TEST_REQUIRE(b != nullptr);
+    BOOST_TEST(a->cmdline == "/bin/sleep 40." + std::to_string(i));
+    BOOST_TEST(a->cmdline == b->cmdline);
+    BOOST_TEST(a->start_time_ticks == b->start_time_ticks);
+    BOOST_TEST(a->ppid == ::getpid());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_helper_thread_runs_pinned_to_another_cpu_or_not_at_all) {
+  cpu_set_t allowed;
+  BOOST_TEST_REQUIRE(::sched_getaffinity(0, sizeof allowed, &allowed) == 0);
+  if (CPU_COUNT(&allowed) > 1) {
+    std::atomic<int> cpus_allowed{0}, ran_on{-1};
+    {
+      const snap::PinnedThread helper([&] {
+        cpu_set_t mine;
+        ::sched_getaffinity(0, sizeof mine, &mine);
+        cpus_allowed = CPU_COUNT(&mine);
+        ran_on = ::sched_getcpu();
+      });
+      BOOST_TEST(helper.running());
+    }
+    BOOST_TEST(cpus_allowed.load() == 1);  // pinned
+    BOOST_TEST(CPU_ISSET(ran_on.load(), &allowed));
+  }
+  // Restricted to one CPU, there is no other: the work is left to the caller.
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(::sched_getcpu(), &one);
+  BOOST_TEST_REQUIRE(::sched_setaffinity(0, sizeof one, &one) == 0);
+  bool ran = false;
+  {
+    const snap::PinnedThread helper([&] { ran = true; });
+    BOOST_TEST(!helper.running());
+  }
+  BOOST_TEST(!ran);
+  BOOST_TEST(::sched_setaffinity(0, sizeof allowed, &allowed) == 0);
 }

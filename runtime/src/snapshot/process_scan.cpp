@@ -18,6 +18,7 @@
 
 #include "snapshot/proc_files.hpp"
 #include "snapshot/process_cmdline.hpp"
+#include "snapshot/pinned_thread.hpp"
 #include "snapshot/process_identity.hpp"
 #include "snapshot/system_stats.hpp"
 #include "util/utf8.hpp"
@@ -33,7 +34,6 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
-#include <thread>
 #include <optional>
 #include <cstdio>
 
@@ -214,23 +214,19 @@ ProcessSnapshot ProcessSampler::capture(const ProcessSnapshotOptions &options) {
     Dir proc("/proc");
     ctx.proc_fd = ::dirfd(proc.get());
     const std::vector<std::int64_t> pids = read_pids(proc, previous_.size() + 64);
-    // The reads are kernel work that runs in parallel on another core: with enough processes
-    // and more than one core, a second thread takes its share of the pids (opt-in: a job's own
-    // snapshots stay on the calling thread, so a job never starts a thread).
-    static const std::size_t cores = std::max(std::thread::hardware_concurrency(), 1u);
-    const std::size_t threads =
-        std::min<std::size_t>({std::max<std::size_t>(options.threads, 1), 2, cores,
-                               std::max<std::size_t>(pids.size() / kMinPerThread, 1)});
     std::optional<CmdlineReader> cmdline;
     if (ctx.cmdline_cap > 0) ctx.cmdline = &cmdline.emplace(ctx.proc_fd);
     PidQueue queue(pids);
     snap.processes.reserve(pids.size());
-    if (threads > 1) {
+    // The reads are kernel work that runs in parallel on another core: with enough processes,
+    // a second thread on another CPU takes its share of the pids (opt-in: a job's own snapshots
+    // stay on the calling thread, so a job never starts a thread).
+    if (options.threads > 1 && pids.size() >= 2 * kMinPerThread) {
       std::vector<ProcessInfo> helper_read;
       helper_read.reserve(pids.size());
       {
         // Joined at the end of this block, also if the reading below throws.
-        std::jthread helper([&] { read_queue(ctx, queue, helper_read); });
+        const PinnedThread helper([&] { read_queue(ctx, queue, helper_read); });
         read_queue(ctx, queue, snap.processes);
       }
       snap.processes.insert(snap.processes.end(), std::make_move_iterator(helper_read.begin()),

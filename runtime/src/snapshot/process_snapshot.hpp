@@ -71,8 +71,9 @@ struct ProcessSnapshotOptions {
   bool cmdline = true;
   std::size_t cmdline_max = 256;  // bytes, cut at a UTF-8 character boundary
   bool users = true;              // resolve user names (getpwuid_r, cached per sampler)
-  // Up to this many threads read /proc (at most 2, and only with ≥ 128 processes). A job's
-  // own snapshots keep 1, so running a job never starts a thread.
+  // Up to this many threads read /proc (at most 2: the second pinned to another CPU, and only
+  // with ≥ 128 processes). A job's own snapshots keep 1, so running a job never starts a
+  // thread.
   std::size_t threads = 1;
 };
 
