@@ -73,12 +73,14 @@ json::object pid_delta(const std::vector<std::int64_t> &before, const std::vecto
 
 constexpr std::size_t kMaxListed = 200;
 
-// A job's scans: stat only (summary and delta need no command line or user name), on the
-// job's own thread.
+// A job's scans: stat only (summary and delta need no command line, owner or user name), on
+// the job's own thread, the stat files kept open from one scan to the next.
 snapshot::ProcessSnapshotOptions job_scan_options() {
   snapshot::ProcessSnapshotOptions o;
   o.cmdline = false;
   o.users = false;
+  o.owners = false;
+  o.keep_open = true;
   o.threads = 1;
   return o;
 }

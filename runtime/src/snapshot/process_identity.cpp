@@ -134,9 +134,9 @@ std::optional<rt_process_identity> parse_proc_stat(std::string_view text) {
   return fields.identity;
 }
 
-std::optional<ProcStatFields> parse_proc_stat_fields(std::string_view text) {
+std::optional<ProcStatFields> parse_proc_stat_fields(std::string_view text, bool argument_area) {
   ProcStatFields fields;
-  if (!parse_stat_line(text, kEnvEndField, &fields)) return std::nullopt;
+  if (!parse_stat_line(text, argument_area ? kEnvEndField : kRssField, &fields)) return std::nullopt;
   return fields;
 }
 

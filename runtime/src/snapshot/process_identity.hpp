@@ -41,8 +41,9 @@ struct ProcStatFields {
   ArgumentArea argument_area;  // fields 48-51
 };
 
-// The same parser as parse_proc_stat, reading on to field 51 (env_end); nullopt when malformed
-// or shorter than 24 fields (rss). Fields 25-51 are optional.
-std::optional<ProcStatFields> parse_proc_stat_fields(std::string_view text);
+// The same parser as parse_proc_stat, reading on to field 24 (rss) and, with
+// `argument_area`, to field 51 (env_end); nullopt when malformed or shorter than 24 fields.
+// Fields 25-51 are optional.
+std::optional<ProcStatFields> parse_proc_stat_fields(std::string_view text, bool argument_area = true);
 
 }  // namespace runtimo::snapshot

@@ -116,6 +116,9 @@ namespace {
 // What reading one process needs besides its pid.
 struct ScanContext {
   int proc_fd = -1;
+  bool owners = true;
+  StatFiles *files = nullptr;       // when stat files are kept open between captures
+  std::vector<int> *kept = nullptr;  // then: the kept fd of pids[i], or -1
   CmdlineReader *cmdline = nullptr;
   std::size_t cmdline_cap = 0;
   double boot_time = 0;
@@ -123,9 +126,30 @@ struct ScanContext {
   std::uint64_t page_size = 4096;
 };
 
-// One process from "<pid>/stat" (+ "<pid>/cmdline"); nullopt when it exited (ENOENT/ESRCH),
-// is hidden from us (hidepid), or its stat cannot be parsed. User names are not resolved.
-std::optional<ProcessInfo> read_process(const ScanContext &ctx, std::int64_t pid,
+// "<pid>/stat" of pids[i] into buf: through its kept file when there is one, else opened (and
+// kept when the sampler keeps files), with fstat for the owner when asked. The length or -errno.
+long read_stat(const ScanContext &ctx, std::size_t i, const char *path, char *buf, std::size_t cap,
+               struct stat *owner) {
+  if (ctx.files == nullptr) return read_once(ctx.proc_fd, path, buf, cap, ctx.owners ? owner : nullptr);
+  int &fd = (*ctx.kept)[i];
+  if (fd >= 0) {
+    const ssize_t n = ::pread(fd, buf, cap, 0);
+    if (n > 0) return static_cast<long>(n);
+    ctx.files->drop(fd);  // its process is gone; the pid now names another one
+    fd = -1;
+  }
+  const int opened = ::openat(ctx.proc_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (opened < 0) return -errno;
+  const ssize_t n = ::read(opened, buf, cap);
+  const int err = errno;
+  if (n > 0 && (fd = ctx.files->adopt(opened)) >= 0) return static_cast<long>(n);
+  ::close(opened);
+  return n >= 0 ? static_cast<long>(n) : -err;
+}
+
+// pids[i] from "<pid>/stat" (+ its command line); nullopt when it exited (ENOENT/ESRCH), is
+// hidden from us (hidepid), or its stat cannot be parsed. User names are not resolved.
+std::optional<ProcessInfo> read_process(const ScanContext &ctx, std::size_t i, std::int64_t pid,
                                         std::string &cmdline_buf) {
   char path[48];
   const int name_len = std::snprintf(path, sizeof path, "%lld", static_cast<long long>(pid));
@@ -134,9 +158,9 @@ std::optional<ProcessInfo> read_process(const ScanContext &ctx, std::int64_t pid
   std::memcpy(path + name_len, "/stat", sizeof "/stat");
   char stat_buf[kStatBuffer];
   struct stat st {};
-  const long len = read_once(ctx.proc_fd, path, stat_buf, sizeof stat_buf, &st);
+  const long len = read_stat(ctx, i, path, stat_buf, sizeof stat_buf, &st);
   std::optional<ProcStatFields> fields;
-  if (len > 0) fields = parse_proc_stat_fields(std::string_view(stat_buf, len));
+  if (len > 0) fields = parse_proc_stat_fields(std::string_view(stat_buf, len), ctx.cmdline != nullptr);
   if (!fields) return std::nullopt;
   ProcessInfo p;
   const rt_process_identity &id = fields->identity;
@@ -187,7 +211,7 @@ void read_queue(const ScanContext &ctx, PidQueue &queue, std::vector<ProcessInfo
   std::string cmdline_buf(ctx.cmdline_cap, '\0');
   for (auto [begin, end] = queue.take(); begin < end; std::tie(begin, end) = queue.take())
     for (std::size_t i = begin; i < end; ++i)
-      if (auto p = read_process(ctx, queue[i], cmdline_buf)) out.push_back(std::move(*p));
+      if (auto p = read_process(ctx, i, queue[i], cmdline_buf)) out.push_back(std::move(*p));
 }
 
 // Below this many processes a second thread costs more than it saves.
@@ -213,7 +237,24 @@ ProcessSnapshot ProcessSampler::capture(const ProcessSnapshotOptions &options) {
   {
     Dir proc("/proc");
     ctx.proc_fd = ::dirfd(proc.get());
-    const std::vector<std::int64_t> pids = read_pids(proc, previous_.size() + 64);
+    std::vector<std::int64_t> pids = read_pids(proc, previous_.size() + 64);
+    std::sort(pids.begin(), pids.end());  // /proc lists them ascending already
+    ctx.owners = options.owners;
+    std::vector<int> kept;
+    if (options.keep_open && !options.owners) {
+      kept = stat_files_.take(pids);
+      ctx.files = &stat_files_;
+      ctx.kept = &kept;
+    }
+    // Whatever happens below, the files taken are kept (or closed) for the next capture.
+    const struct GiveBack {
+      StatFiles *files;
+      const std::vector<std::int64_t> &pids;
+      const std::vector<int> &fds;
+      ~GiveBack() {
+        if (files != nullptr) files->keep(pids, fds);
+      }
+    } give_back{ctx.files, pids, kept};
     std::optional<CmdlineReader> cmdline;
     if (ctx.cmdline_cap > 0) ctx.cmdline = &cmdline.emplace(ctx.proc_fd);
     PidQueue queue(pids);
@@ -235,7 +276,7 @@ ProcessSnapshot ProcessSampler::capture(const ProcessSnapshotOptions &options) {
       read_queue(ctx, queue, snap.processes);
     }
   }
-  if (options.users)
+  if (options.users && options.owners)
     for (ProcessInfo &p : snap.processes) p.user = users_.name(p.uid);
   std::sort(snap.processes.begin(), snap.processes.end(),
             [](const ProcessInfo &a, const ProcessInfo &b) { return a.pid < b.pid; });
