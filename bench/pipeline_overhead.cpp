@@ -17,6 +17,8 @@
 
 #include <boost/json.hpp>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -78,6 +80,12 @@ int main(int argc, char **argv) {
   const int jobs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 201;
   bench::Sleepers sleepers;
   if (argc > 3) sleepers.spawn_until(static_cast<std::size_t>(std::max(1, std::atoi(argv[3]))));
+  // A job's scans keep their stat files open only with room above descriptor 1024.
+  rlimit files{};
+  ::getrlimit(RLIMIT_NOFILE, &files);
+  std::printf("RLIMIT_NOFILE soft %llu: stat files %s between a job's scans\n",
+              static_cast<unsigned long long>(files.rlim_cur),
+              files.rlim_cur > 1088 ? "kept open" : "not kept (raise it with ulimit -n to keep them)");
   measure(build, "full", jobs);
   measure(build, "summary", jobs);
   return 0;
