@@ -7,31 +7,30 @@
 namespace runtimo::snapshot {
 namespace {
 
-int open_below(int dir_fd, const char *name) {
-  return ::openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-}
-
-// read(2) retried on EINTR; -errno on error.
-long read_retry(int fd, char *buf, std::size_t cap) {
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, cap);
-    if (n >= 0) return static_cast<long>(n);
-    if (errno != EINTR) return -errno;
-  }
-}
-
 bool is_blank(char c) {
   return c == ' ' || c == '\t';
 }
 
 }  // namespace
 
+int open_below(int dir_fd, const char *name) {
+  return ::openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+}
+
+long read_open(int fd, char *buf, std::size_t cap, bool rewind) {
+  for (;;) {
+    const ssize_t n = rewind ? ::pread(fd, buf, cap, 0) : ::read(fd, buf, cap);
+    if (n >= 0) return static_cast<long>(n);
+    if (errno != EINTR) return -errno;
+  }
+}
+
 long read_small(int dir_fd, const char *name, char *buf, std::size_t cap) {
   const int fd = open_below(dir_fd, name);
   if (fd < 0) return -errno;
   std::size_t got = 0;
   while (got < cap) {
-    const long n = read_retry(fd, buf + got, cap - got);
+    const long n = read_open(fd, buf + got, cap - got);
     if (n < 0) {
       ::close(fd);
       return n;
@@ -47,7 +46,7 @@ long read_once(int dir_fd, const char *name, char *buf, std::size_t cap, struct 
   const int fd = open_below(dir_fd, name);
   if (fd < 0) return -errno;
   if (owner != nullptr && ::fstat(fd, owner) != 0) *owner = {};
-  const long n = read_retry(fd, buf, cap);
+  const long n = read_open(fd, buf, cap);
   ::close(fd);
   return n;
 }
@@ -60,7 +59,7 @@ std::optional<std::string_view> read_file(const char *path, std::string &storage
   std::size_t got = 0;
   for (;;) {
     if (got == storage.size()) storage.resize(storage.size() * 2);
-    const long n = read_retry(fd, storage.data() + got, storage.size() - got);
+    const long n = read_open(fd, storage.data() + got, storage.size() - got);
     if (n < 0) {
       const int err = static_cast<int>(-n);
       ::close(fd);

@@ -21,6 +21,10 @@ inline bool process_gone(int err) {
   return err == ENOENT || err == ESRCH;
 }
 
+// Opens `name` below `dir_fd` read-only, close-on-exec, never as a controlling terminal; the fd
+// or -1 with errno set.
+int open_below(int dir_fd, const char *name);
+
 // Reads the whole (small) file `name` below `dir_fd` (AT_FDCWD for a path) into buf, at most
 // cap bytes; returns its length or -errno.
 long read_small(int dir_fd, const char *name, char *buf, std::size_t cap);
@@ -33,6 +37,10 @@ long read_small(int dir_fd, const char *name, char *buf, std::size_t cap);
 // owner of the process as the kernel shows it); a failed fstat leaves it zeroed.
 long read_once(int dir_fd, const char *name, char *buf, std::size_t cap,
                struct stat *owner = nullptr);
+
+// One read(2) of at most cap bytes from the open `fd` — at offset 0 with pread(2) when `rewind`
+// (re-reading a kept /proc file) — retried on EINTR; the length or -errno.
+long read_open(int fd, char *buf, std::size_t cap, bool rewind = false);
 
 // Reads the whole file at `path` into `storage` (grown as needed, kept between calls so its
 // capacity is reused) and returns a view of the content; nullopt on error with errno set.

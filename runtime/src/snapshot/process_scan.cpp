@@ -133,18 +133,17 @@ long read_stat(const ScanContext &ctx, std::size_t i, const char *path, char *bu
   if (ctx.files == nullptr) return read_once(ctx.proc_fd, path, buf, cap, ctx.owners ? owner : nullptr);
   int &fd = (*ctx.kept)[i];
   if (fd >= 0) {
-    const ssize_t n = ::pread(fd, buf, cap, 0);
-    if (n > 0) return static_cast<long>(n);
+    const long n = read_open(fd, buf, cap, /*rewind=*/true);
+    if (n > 0) return n;
     ctx.files->drop(fd);  // its process is gone; the pid now names another one
     fd = -1;
   }
-  const int opened = ::openat(ctx.proc_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  const int opened = open_below(ctx.proc_fd, path);
   if (opened < 0) return -errno;
-  const ssize_t n = ::read(opened, buf, cap);
-  const int err = errno;
-  if (n > 0 && (fd = ctx.files->adopt(opened)) >= 0) return static_cast<long>(n);
+  const long n = read_open(opened, buf, cap);
+  if (n > 0 && (fd = ctx.files->adopt(opened)) >= 0) return n;
   ::close(opened);
-  return n >= 0 ? static_cast<long>(n) : -err;
+  return n;
 }
 
 // pids[i] from "<pid>/stat" (+ its command line); nullopt when it exited (ENOENT/ESRCH), is
