@@ -6,15 +6,16 @@
 namespace runtimo::snapshot {
 namespace {
 
-// A CPU this process may use other than the one the caller runs on; -1 when there is none.
-int other_cpu(cpu_set_t *allowed) {
-  CPU_ZERO(allowed);
-  if (::sched_getaffinity(0, sizeof *allowed, allowed) != 0) return -1;
+// A CPU the calling thread may use other than the one it runs on; -1 when there is none.
+int other_cpu() {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (::sched_getaffinity(0, sizeof allowed, &allowed) != 0) return -1;
   const int here = ::sched_getcpu();
   if (here < 0) return -1;
   for (int step = 1; step < CPU_SETSIZE; ++step) {
     const int cpu = (here + step) % CPU_SETSIZE;
-    if (CPU_ISSET(cpu, allowed)) return cpu;
+    if (CPU_ISSET(cpu, &allowed)) return cpu;
   }
   return -1;
 }
@@ -27,9 +28,9 @@ void *run(void *self) {
 }  // namespace
 
 PinnedThread::PinnedThread(std::function<void()> work) : work_(std::move(work)) {
-  cpu_set_t cpus;
-  const int cpu = other_cpu(&cpus);
+  const int cpu = other_cpu();
   if (cpu < 0) return;
+  cpu_set_t cpus;
   CPU_ZERO(&cpus);
   CPU_SET(cpu, &cpus);
   pthread_attr_t attr;

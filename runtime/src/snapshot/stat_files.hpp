@@ -40,8 +40,6 @@ class StatFiles {
   // Gives back a kept fd that turned out stale (its process is gone): closes it. Thread-safe.
   void drop(int fd);
 
-  std::size_t kept() const { return kept_.size(); }
-
  private:
   struct Kept {
     std::int64_t pid;
