@@ -24,13 +24,9 @@ using runtimo::test::Sleeper;
 
 namespace {
 
+// A job's scans: stat only, files kept.
 snap::ProcessSnapshotOptions kept_scan() {
-  snap::ProcessSnapshotOptions o;
-  o.cmdline = false;
-  o.users = false;
-  o.owners = false;
-  o.keep_open = true;
-  return o;
+  return snap::ProcessSnapshotOptions::stat_only_kept();
 }
 
 const snap::ProcessInfo *find(const snap::ProcessSnapshot &s, std::int64_t pid) {

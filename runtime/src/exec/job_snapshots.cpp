@@ -73,17 +73,6 @@ json::object pid_delta(const std::vector<std::int64_t> &before, const std::vecto
 
 constexpr std::size_t kMaxListed = 200;
 
-// A job's scans: stat only (summary and delta need no command line, owner or user name), on
-// the job's own thread, the stat files kept open from one scan to the next.
-snapshot::ProcessSnapshotOptions job_scan_options() {
-  snapshot::ProcessSnapshotOptions o;
-  o.cmdline = false;
-  o.users = false;
-  o.owners = false;
-  o.keep_open = true;
-  o.threads = 1;
-  return o;
-}
 
 }  // namespace
 
@@ -115,7 +104,7 @@ JobBefore JobSnapshots::before(const snapshot::SystemPressure *guard_reading) {
     return b;
   }
   b.telemetry = telemetry_sampler_.capture(telemetry_options_);
-  b.processes = process_sampler_.capture(job_scan_options());
+  b.processes = process_sampler_.capture(snapshot::ProcessSnapshotOptions::stat_only_kept());
   b.process_summary = b.processes.summary();
   b.process_summary["cost_us"] = b.processes.cost_us;
   return b;
@@ -137,7 +126,7 @@ JobSnapshots::After JobSnapshots::after(JobBefore &&before) {
   }
   json::object telemetry_after = telemetry_sampler_.capture(telemetry_options_);
   const snapshot::ProcessSnapshot processes_after =
-      process_sampler_.capture(job_scan_options());
+      process_sampler_.capture(snapshot::ProcessSnapshotOptions::stat_only_kept());
   json::object summary_after = processes_after.summary();
   summary_after["cost_us"] = processes_after.cost_us;
   summary_after["interval_ms"] = processes_after.interval_ms;

@@ -84,6 +84,18 @@ struct ProcessSnapshotOptions {
   // with ≥ 128 processes). A job's own snapshots keep 1, so running a job never starts a
   // thread.
   std::size_t threads = 1;
+
+  // What a job's before/after scans read: stat only (summary and delta need no command line,
+  // owner or user name), on the calling thread, the stat files kept open from one scan to the
+  // next.
+  static ProcessSnapshotOptions stat_only_kept() {
+    ProcessSnapshotOptions o;
+    o.cmdline = false;
+    o.users = false;
+    o.owners = false;
+    o.keep_open = true;
+    return o;
+  }
 };
 
 struct ProcessSnapshot {
