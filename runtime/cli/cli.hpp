@@ -25,9 +25,9 @@ enum Exit : int { ok = 0, failed = 1, usage = 2, denied = 3, runtime_error = 4, 
 struct Output {
   std::FILE *out = stdout;
   bool terminal = false;
-  void print(const std::string &text) const;            // as is
-  void line(const std::string &text) const;             // + '\n'
-  void json(const boost::json::value &v) const;         // one line
+  void print(const std::string &text) const;            // as is (help texts, tables built here)
+  void line(const std::string &text) const;             // made printable, + '\n'
+  void json(const boost::json::value &v) const;         // one line of JSON
 };
 Output protect_stdout();
 
@@ -43,9 +43,19 @@ Common read_common(const po::variables_map &vm);
 po::variables_map parse(const std::vector<std::string> &args, const po::options_description &opts,
                         const po::positional_options_description &positional);
 
-// Opens the runtime, printing a RuntimeError (message + hint) to stderr; nullptr on failure
-// with `exit_code` set.
-std::unique_ptr<Runtime> open_runtime(const Common &common, int &exit_code);
+// Opens the runtime for `purpose`, printing a RuntimeError (message + hint) to stderr; nullptr
+// on failure with `exit_code` set.
+std::unique_ptr<Runtime> open_runtime(Common common, RuntimeOptions::Purpose purpose, int &exit_code);
+
+// `text` safe to print on a terminal: control characters (C0 but newline and tab, DEL, C1) and
+// bytes that are not UTF-8 are shown as \xNN escapes, so no output can move the cursor, change
+// colours or retitle the terminal.
+std::string printable(std::string_view text);
+// One line of human text on stderr, made printable.
+void error_line(const std::string &text);
+// The error of a job for people: "error (kind, at stage): message", details, the hint, and what
+// to type next (the CLI's wording of error.remedy).
+void print_error(const JobError &error, const std::string &stage, const std::string &capability);
 
 // Usage error: message and hint on stderr, returns Exit::usage.
 int usage_error(const std::string &command, const std::string &message);

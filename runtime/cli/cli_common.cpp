@@ -16,8 +16,66 @@ void Output::print(const std::string &text) const {
   std::fwrite(text.data(), 1, text.size(), out);
   std::fflush(out);
 }
-void Output::line(const std::string &text) const { print(text + "\n"); }
-void Output::json(const boost::json::value &v) const { line(boost::json::serialize(v)); }
+void Output::line(const std::string &text) const { print(printable(text) + "\n"); }
+void Output::json(const boost::json::value &v) const { print(boost::json::serialize(v) + "\n"); }
+
+std::string printable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  const auto escape = [&](unsigned char c) {
+    out += "\\x";
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f)) {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    if (c < 0x80) {  // C0 controls and DEL
+      escape(c);
+      ++i;
+      continue;
+    }
+    // A multi-byte character (a lead byte and its continuation bytes) is copied whole unless it
+    // is a C1 control (U+0080–U+009F); a byte that starts no such sequence is escaped alone.
+    const std::size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+    bool whole = len != 0 && i + len <= text.size();
+    for (std::size_t k = 1; whole && k < len; ++k)
+      whole = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (!whole || (c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0)) {
+      escape(c);
+      ++i;
+      continue;
+    }
+    out.append(text.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
+void error_line(const std::string &text) { std::cerr << printable(text) << "\n"; }
+
+void print_error(const JobError &e, const std::string &stage, const std::string &capability) {
+  error_line("  error (" + std::string(to_string(e.kind)) + (stage.empty() ? "" : ", at " + stage) +
+             "): " + e.message);
+  for (const auto &d : e.details)
+    error_line("    " + (d.path.empty() ? std::string("(root)") : d.path) + ": " + d.message);
+  if (!e.hint.empty()) error_line("  hint: " + e.hint);
+  std::string next;
+  switch (e.remedy) {
+    case Remedy::fix_arguments: next = "runtimo describe " + capability; break;
+    case Remedy::choose_capability: next = "runtimo list"; break;
+    case Remedy::raise_deadline: next = "runtimo run " + capability + " … --timeout SECONDS"; break;
+    case Remedy::free_resources: next = "runtimo telemetry"; break;
+    case Remedy::check_home: next = "df -h; ls -ld on the home (--home, RUNTIMO_HOME)"; break;
+    case Remedy::none: break;
+  }
+  if (!next.empty()) error_line("  try: " + next);
+}
 
 Output protect_stdout() {
   Output o;
@@ -62,23 +120,24 @@ po::variables_map parse(const std::vector<std::string> &args, const po::options_
   return vm;
 }
 
-std::unique_ptr<Runtime> open_runtime(const Common &common, int &exit_code) {
+std::unique_ptr<Runtime> open_runtime(Common common, RuntimeOptions::Purpose purpose, int &exit_code) {
+  common.runtime.purpose = purpose;
   try {
     return Runtime::open(common.runtime);
   } catch (const RuntimeError &e) {
-    std::cerr << "runtimo: " << e.what() << "\n";
-    if (!e.hint().empty()) std::cerr << "  hint: " << e.hint() << "\n";
+    error_line(std::string("runtimo: ") + e.what());
+    if (!e.hint().empty()) error_line("  hint: " + e.hint());
     exit_code = e.exit_code();
   } catch (const std::exception &e) {
-    std::cerr << "runtimo: " << e.what() << "\n";
+    error_line(std::string("runtimo: ") + e.what());
     exit_code = Exit::runtime_error;
   }
   return nullptr;
 }
 
 int usage_error(const std::string &command, const std::string &message) {
-  std::cerr << "runtimo " << command << ": " << message << "\n"
-            << "  hint: see `runtimo " << command << " --help`\n";
+  error_line("runtimo " + command + ": " + message);
+  error_line("  hint: see `runtimo " + command + " --help`");
   return Exit::usage;
 }
 

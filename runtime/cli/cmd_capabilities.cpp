@@ -28,7 +28,7 @@ int cmd_list(const Output &out, const std::vector<std::string> &args) {
   if (vm.count("help")) return print_help(out, "runtimo list [--json]", opts), Exit::ok;
   const Common common = read_common(vm);
   int code = Exit::ok;
-  auto rt = open_runtime(common, code);
+  auto rt = open_runtime(common, RuntimeOptions::Purpose::inspect, code);
   if (!rt) return code;
   const auto caps = rt->list();
   if (common.json) {
@@ -59,7 +59,7 @@ int cmd_describe(const Output &out, const std::vector<std::string> &args) {
   if (!vm.count("capability")) return usage_error("describe", "which capability? e.g. runtimo describe Kill");
   const Common common = read_common(vm);
   int code = Exit::ok;
-  auto rt = open_runtime(common, code);
+  auto rt = open_runtime(common, RuntimeOptions::Purpose::inspect, code);
   if (!rt) return code;
   const std::string name = vm["capability"].as<std::string>();
   const auto info = rt->describe(name);
@@ -88,7 +88,7 @@ int cmd_plugins(const Output &out, const std::vector<std::string> &args) {
   if (vm.count("help")) return print_help(out, "runtimo plugins [--json]", opts), Exit::ok;
   const Common common = read_common(vm);
   int code = Exit::ok;
-  auto rt = open_runtime(common, code);
+  auto rt = open_runtime(common, RuntimeOptions::Purpose::inspect, code);
   if (!rt) return code;
   const auto plugins = rt->plugins();
   if (common.json) {

@@ -59,7 +59,7 @@ int cmd_logs(const Output &out, const std::vector<std::string> &args) {
     return print_help(out, "runtimo logs [--job ID] [--tail N] [--json]", opts), Exit::ok;
   const Common common = read_common(vm);
   int code = Exit::ok;
-  auto rt = open_runtime(common, code);
+  auto rt = open_runtime(common, RuntimeOptions::Purpose::journal, code);
   if (!rt) return code;
   const std::string job = vm.count("job") ? vm["job"].as<std::string>() : std::string();
   const auto events = rt->events(vm["tail"].as<std::size_t>(), job);
@@ -84,7 +84,7 @@ int cmd_status(const Output &out, const std::vector<std::string> &args) {
   if (vm.count("help")) return print_help(out, "runtimo status [JOB] [--json]", opts), Exit::ok;
   const Common common = read_common(vm);
   int code = Exit::ok;
-  auto rt = open_runtime(common, code);
+  auto rt = open_runtime(common, RuntimeOptions::Purpose::journal, code);
   if (!rt) return code;
   if (vm.count("job")) {
     const std::string id = vm["job"].as<std::string>();
@@ -125,7 +125,7 @@ int cmd_wal(const Output &out, const std::vector<std::string> &args) {
     return usage_error("wal", "the only action is `verify`");
   const Common common = read_common(vm);
   int code = Exit::ok;
-  auto rt = open_runtime(common, code);
+  auto rt = open_runtime(common, RuntimeOptions::Purpose::journal, code);
   if (!rt) return code;
   const auto check = rt->verify_journal();
   if (common.json) {

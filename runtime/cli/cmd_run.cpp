@@ -69,14 +69,8 @@ void print_text(const Output &out, const JobResult &r) {
     return;
   }
   // Failures go to stderr so scripts can keep stdout for data.
-  std::cerr << head.str() << "\n";
-  if (r.error) {
-    std::cerr << "  error (" << r.error->kind << (r.stage.empty() ? "" : ", at " + r.stage)
-              << "): " << r.error->message << "\n";
-    for (const auto &d : r.error->details)
-      std::cerr << "    " << (d.path.empty() ? "(root)" : d.path) << ": " << d.message << "\n";
-    if (!r.error->hint.empty()) std::cerr << "  hint: " << r.error->hint << "\n";
-  }
+  error_line(head.str());
+  if (r.error) print_error(*r.error, r.stage, r.capability);
   if (!r.data.is_null()) out.line(boost::json::serialize(r.data));
 }
 
@@ -121,9 +115,10 @@ int cmd_run(const Output &out, const std::vector<std::string> &args) {
     run.timeout = std::chrono::milliseconds(static_cast<long long>(std::ceil(s * 1000)));
   }
 
-  const Common common = read_common(vm);
+  Common common = read_common(vm);
+  common.runtime.only_plugin_for = vm["capability"].as<std::string>();
   int code = Exit::ok;
-  auto rt = open_runtime(common, code);
+  auto rt = open_runtime(common, RuntimeOptions::Purpose::run, code);
   if (!rt) return code;
   const JobResult r = rt->run(vm["capability"].as<std::string>(), args_text, run);
   if (common.json)

@@ -150,7 +150,11 @@ BOOST_AUTO_TEST_CASE(a_torn_tail_is_cut_and_kept_and_the_journal_stays_valid) {
   BOOST_TEST(cli({"run", "FileRead", "{\"path\":\"/proc/self/stat\"}"}).exit_code == 0);
   const std::string torn = "{\"seq\":3,\"ts\":\"2026-11-28T00:00:00Z\",\"type\":\"job.sta";
   std::ofstream(cli.segment(), std::ios::app) << torn;
-  BOOST_TEST(cli({"wal", "verify"}).exit_code == 0);  // opening recovered it
+  // Verifying reports the torn tail and changes nothing; the next job's open cuts it.
+  const std::string before = read_file(cli.segment());
+  BOOST_TEST(cli({"wal", "verify"}).exit_code == 1);
+  BOOST_TEST(read_file(cli.segment()) == before);
+  BOOST_TEST(cli({"run", "FileRead", "{\"path\":\"/proc/self/stat\"}"}).exit_code == 0);
   std::string kept;
   for (const auto &e : fs::directory_iterator(cli.home / "wal" / "corrupt")) kept += read_file(e.path());
   BOOST_TEST(kept == torn);

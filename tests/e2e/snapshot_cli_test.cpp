@@ -18,10 +18,12 @@ BOOST_AUTO_TEST_CASE(a_job_starts_no_process_and_no_thread) {
                         "strace is not installed: run .ci/install-deps");
   Cli cli;
   const fs::path trace = cli.dir / "trace.txt";
+  const fs::path full = cli.dir / "full.json";
+  std::ofstream(full) << R"({"guard":{"enabled":false},"snapshots":{"mode":"full"}})";
   const Captured c = run_capture({"/usr/bin/strace", "-f", "-qq", "-o", trace.string(), "-e",
                                   "trace=execve,execveat,clone,clone3,fork,vfork", cli.bin, "run",
                                   "FileRead", R"({"path":"/etc/hostname"})", "--home",
-                                  cli.home.string(), "--json"});
+                                  cli.home.string(), "--config", full.string(), "--json"});
   BOOST_TEST_INFO(c.err);
   BOOST_REQUIRE(c.exit_code == 0);
   std::ifstream in(trace);
@@ -44,9 +46,13 @@ BOOST_AUTO_TEST_CASE(a_job_starts_no_process_and_no_thread) {
 
 BOOST_AUTO_TEST_CASE(run_json_carries_the_delta_of_a_kill) {
   Cli cli;
+  // Full snapshots: the killed child stays a zombie until this test reaps it, and only a full
+  // scan tells a zombie from a live process (the default census sees a pid either way).
+  const fs::path full = cli.dir / "full.json";
+  std::ofstream(full) << R"({"guard":{"enabled":false},"snapshots":{"mode":"full"}})";
   LiveChild sleeper({"/bin/sleep", "30"});
-  const Captured c =
-      cli({"run", "Kill", "{\"pid\":" + std::to_string(sleeper.pid()) + "}", "--json"});
+  const Captured c = cli({"run", "Kill", "{\"pid\":" + std::to_string(sleeper.pid()) + "}",
+                          "--config", full.string(), "--json"});
   BOOST_REQUIRE(c.exit_code == 0);
   const json::value r = json::parse(c.out);
   bool listed = false;
@@ -89,7 +95,9 @@ BOOST_AUTO_TEST_CASE(a_tripped_guard_refuses_fileread_with_exit_3_but_runs_kill)
 
 BOOST_AUTO_TEST_CASE(telemetry_text_says_whether_the_guard_refuses_and_why) {
   Cli cli;
-  const Captured calm = cli({"telemetry", "--section", "memory"});
+  const fs::path defaults = cli.dir / "defaults.json";
+  std::ofstream(defaults) << "{}";  // the default guard, on
+  const Captured calm = cli({"telemetry", "--section", "memory", "--config", defaults.string()});
   BOOST_TEST(calm.exit_code == 0);
   BOOST_TEST(calm.out.find("guard     ok") != std::string::npos, calm.out);
   const fs::path config = cli.dir / "guard.json";

@@ -1,6 +1,7 @@
 // cli_runner.hpp — the `runtimo` binary (RUNTIMO_TEST_BIN) run as a user would, in a private
 // temporary home: captured exit code, stdout and stderr, and the journal read back through
-// `runtimo logs --json`.
+// `runtimo logs --json`. The resource guard is off (RUNTIMO_CONFIG names a config that says so)
+// unless a test passes --config of its own, so a busy test machine cannot refuse a test's job.
 #pragma once
 
 #include "child_process.hpp"
@@ -8,6 +9,7 @@
 
 #include <boost/json.hpp>
 
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,13 +20,18 @@ struct Cli {
   TempDir dir;
   std::filesystem::path home = dir / "home";
   std::string bin = required_env("RUNTIMO_TEST_BIN");
+  std::filesystem::path quiet_config = [this] {
+    const auto p = dir / "no-guard.json";
+    std::ofstream(p) << R"({"guard":{"enabled":false}})";
+    return p;
+  }();
 
   // `runtimo ARGS... --home HOME`.
   Captured operator()(std::vector<std::string> args, const std::string &input = {}) const {
     args.insert(args.begin(), bin);
     args.push_back("--home");
     args.push_back(home.string());
-    return run_capture(args, input);
+    return run_capture(args, input, {"RUNTIMO_CONFIG=" + quiet_config.string()});
   }
   std::vector<boost::json::object> journal(const std::string &job = {}) const {
     std::vector<std::string> args{"logs", "--json", "--tail", "0"};

@@ -1,4 +1,6 @@
-// runtime_fixture.hpp — a Runtime in a private temporary home, for integration tests.
+// runtime_fixture.hpp — a Runtime in a private temporary home, for integration tests. The
+// default config syncs nothing (a throwaway home) and turns the resource guard off, so a busy
+// test machine cannot refuse a test's job; guard tests pass a config of their own.
 #pragma once
 
 #include "temp_dir.hpp"
@@ -20,7 +22,8 @@ struct RuntimeFixture {
   std::unique_ptr<Runtime> rt;
 
   explicit RuntimeFixture(std::vector<std::string> test_plugin_cases = {},
-                          const std::string &config_text = R"({"journal":{"sync":"never"}})") {
+                          const std::string &config_text =
+                              R"({"journal":{"sync":"never"},"guard":{"enabled":false}})") {
     RuntimeOptions o;
     o.home = home.path() / "home";
     o.use_environment = false;

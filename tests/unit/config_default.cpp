@@ -27,7 +27,7 @@ BOOST_AUTO_TEST_CASE(the_embedded_default_passes_the_schema) {
 BOOST_AUTO_TEST_CASE(the_defaults_apply_without_a_config_file) {
   const config::Settings s = config::load_settings({}, false);
   BOOST_TEST(s.config_file.empty());
-  BOOST_TEST(s.snapshot_mode == "full");
+  BOOST_TEST(s.snapshot_mode == "summary");
   BOOST_TEST(s.sync == "durable");
   BOOST_TEST(s.guard.enabled);
   BOOST_TEST(s.guard.mem_available_pct_min.value_or(-1) == 5.0);

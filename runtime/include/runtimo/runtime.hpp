@@ -6,6 +6,8 @@
 // thread-safe: run() may be called from any number of threads at once.
 #pragma once
 
+#include <runtimo/job.hpp>
+
 #include <boost/json/value.hpp>
 
 #include <chrono>
@@ -40,69 +42,28 @@ class RuntimeError : public std::runtime_error {
 // Where the runtime lives and what configures it. Empty fields fall back to the documented
 // defaults (see README "Home and configuration").
 struct RuntimeOptions {
+  // What the Runtime is opened for:
+  //   run      the journal is opened for writing and recovered (a torn tail cut, jobs of dead
+  //            runners journaled as interrupted), this process becomes a runner, plugins load;
+  //   inspect  plugins load so they can be listed and described; no journal is opened
+  //            (`list`, `describe`, `plugins`); run() throws std::logic_error;
+  //   journal  the journal is only read: nothing on disk is created or changed, no plugin is
+  //            loaded (`logs`, `status`, `wal verify`); run() throws std::logic_error;
+  //   observe  telemetry(), processes() and guard_state() only: no journal, no plugin, nothing
+  //            written (`telemetry`, `processes`); run() throws std::logic_error.
+  enum class Purpose { run, inspect, journal, observe };
+  Purpose purpose = Purpose::run;
   std::filesystem::path home;         // --home; else RUNTIMO_HOME, XDG_STATE_HOME, HOME
   std::filesystem::path config_file;  // --config; else RUNTIMO_CONFIG; else embedded default
   std::vector<std::filesystem::path> extra_plugin_dirs;  // --plugin-dir (searched last)
   bool use_environment = true;        // read RUNTIMO_* / XDG_* / HOME from the environment
   bool load_build_plugins = true;     // search the build's plugin directory first
   bool load_plugins = true;           // false: no plugin at all (jobs then all "unknown")
-  // Observation only: telemetry(), processes(), guard_state() and the journal queries work;
-  // no journal is opened for writing (no recovery, nothing written), no plugin is loaded, and
-  // run() throws std::logic_error. `runtimo telemetry` and `runtimo processes` open this way.
-  bool observe_only = false;
+  // When set, only the plugin that provides this capability is loaded: the file named after
+  // it (libcap_file_read.so for FileRead), else every plugin until one provides it. `runtimo
+  // run` sets it, so a job pays for one plugin, not all of them.
+  std::string only_plugin_for;
   std::string log_level;              // --log-level; else RUNTIMO_LOG; else config "log.level"
-};
-
-struct RunOptions {
-  bool dry_run = false;
-  std::optional<std::chrono::milliseconds> timeout;  // default: config "default_deadline_ms"
-  std::string session_id;
-  std::filesystem::path working_dir;  // default: the process's cwd
-};
-
-enum class JobStatus { completed, failed, rejected, timed_out };
-std::string_view to_string(JobStatus status);
-inline std::ostream &operator<<(std::ostream &os, JobStatus status) { return os << to_string(status); }
-
-struct ErrorDetail {
-  std::string path;  // JSON pointer into the arguments ("" = the whole document)
-  std::string message;
-};
-
-// A structured error: what kind, what was wrong, where, and how to fix it.
-struct JobError {
-  // usage | unknown_capability | invalid_args | denied | guard | not_found | failed |
-  // timeout | cancelled | internal | journal
-  std::string kind;
-  std::string message;
-  std::vector<ErrorDetail> details;
-  std::string hint;
-};
-
-struct JobResult {
-  std::string job_id;
-  std::string capability;
-  JobStatus status = JobStatus::failed;
-  bool success = false;
-  boost::json::value data;  // the capability's output (null when none)
-  std::string message;
-  std::optional<JobError> error;
-  std::string stage;  // for rejected jobs: resolve | parse | guard | schema | validate
-  // Before/after snapshots of an accepted job (null for rejected jobs):
-  //   telemetry {"before":{…},"after":{…}}
-  //   processes {"before":{summary},"after":{summary},"delta":{appeared, exited, …}}
-  // and, for a job refused by the resource guard, the guard's reading (null otherwise).
-  boost::json::value telemetry;
-  boost::json::value processes;
-  boost::json::value guard;
-  bool dry_run = false;
-  double duration_ms = 0;
-  std::uint64_t wal_seq = 0;  // seq of the terminal journal event (0 when none was written)
-
-  // 0 success; 1 ran and failed; 2 bad usage / unknown capability / rejected arguments;
-  // 3 denied by policy or guard; 4 runtime error; 124 deadline exceeded.
-  int exit_code() const;
-  boost::json::value to_json() const;
 };
 
 struct CapabilityInfo {
@@ -150,8 +111,8 @@ struct JournalCheck {
 
 class Runtime {
  public:
-  // Loads config, opens (and recovers) the journal, loads plugins (config only with
-  // RuntimeOptions::observe_only). Throws RuntimeError.
+  // Loads config and, as RuntimeOptions::purpose says, opens (and recovers) the journal and
+  // loads plugins. Throws RuntimeError.
   static std::unique_ptr<Runtime> open(const RuntimeOptions &options = {});
   ~Runtime();
   Runtime(const Runtime &) = delete;
@@ -167,8 +128,8 @@ class Runtime {
   std::vector<PluginInfo> plugins() const;
 
   // Run one job through the pipeline. Never throws for job-level problems: they are in the
-  // result (status, error, exit_code()); throws std::logic_error on a Runtime opened with
-  // observe_only.
+  // result (status, error, exit_code()); throws std::logic_error on a Runtime not opened to
+  // run jobs (Purpose other than run).
   JobResult run(std::string_view capability, std::string_view args_json,
                 const RunOptions &options = {});
 

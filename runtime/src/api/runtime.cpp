@@ -6,7 +6,8 @@
 #include "exec/executor.hpp"
 #include "exec/job_snapshots.hpp"
 #include "exec/resource_guard.hpp"
-#include "exec/running_jobs.hpp"
+#include "exec/journal_bounds.hpp"
+#include "exec/runner_lock.hpp"
 #include "log/log.hpp"
 #include "plugin/plugin_registry.hpp"
 #include "policy/path_policy.hpp"
@@ -27,13 +28,14 @@ struct Runtime::Impl {
   std::unique_ptr<plugin::PluginRegistry> registry;
   std::unique_ptr<policy::PathPolicy> paths;
   std::unique_ptr<policy::ProcessPolicy> processes;
-  std::unique_ptr<exec::RunningJobs> running;
+  std::unique_ptr<exec::RunnerLock> runner;  // while this Runtime may run jobs
+  exec::JournalBounds bounds;
   std::unique_ptr<exec::JobSnapshots> snapshots;
   std::unique_ptr<exec::ResourceGuard> guard;
   std::unique_ptr<exec::Executor> executor;  // null when opened for observation only
 
-  // Opens (and recovers) the journal, then journals as interrupted the jobs whose runner died
-  // before their terminal event.
+  // Opens (and recovers) the journal, becomes a runner, then journals as interrupted the jobs
+  // whose runner died before their terminal event.
   void open_journal();
 };
 
@@ -100,42 +102,35 @@ void Runtime::Impl::open_journal() {
     log::write(log::Level::warning,
                "journal recovery cut a torn tail of " + std::to_string(r.cut_bytes) +
                    " bytes (" + r.reason + "); the bytes are kept in " + r.kept_in.string());
-
-  // Jobs whose runner died before their terminal event: journal them as interrupted.
-  running = std::make_unique<exec::RunningJobs>(home / "run");
   try {
-    running->recover_orphans([&](const exec::OrphanedJob &o) {
-      boost::json::object body{
-          {"capability", o.capability},
-          {"runner", boost::json::object{{"pid", o.runner_pid}, {"start_time", o.runner_start_time}}},
-          {"reason", "the Runtimo process running the job ended before the job finished; "
-                     "its effects, if any, are unknown"}};
-      journal->append("job.interrupted", o.job_id, body, wal::Durability::durable);
-      log::write(log::Level::warning, "job was interrupted by the end of its runner", o.job_id);
-    });
-  } catch (const wal::JournalError &e) {
-    throw RuntimeError(RuntimeError::Kind::journal, std::string("cannot journal an interrupted job: ") + e.what());
+    runner = exec::RunnerLock::acquire(home);
+  } catch (const std::exception &e) {
+    throw RuntimeError(RuntimeError::Kind::journal, e.what(),
+                       "check the disk and the permissions of " + home.string());
   }
 }
 
 std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
+  using Purpose = RuntimeOptions::Purpose;
   auto impl = std::make_unique<Impl>();
   try {
     impl->settings = config::load_settings(options.config_file, options.use_environment);
     log::init(choose_log_level(options, impl->settings));
     impl->home = config::resolve_home(options.home, options.use_environment);
-    config::prepare_home(impl->home);
+    // Only a runner creates the home: reading the journal or the machine changes nothing.
+    if (options.purpose == Purpose::run) config::prepare_home(impl->home);
   } catch (const config::ConfigError &e) {
     throw RuntimeError(RuntimeError::Kind::config, e.what(), e.hint());
   }
-
-  if (!options.observe_only) impl->open_journal();
+  impl->bounds = exec::JournalBounds{impl->settings.max_output_bytes, impl->settings.max_line_bytes};
+  if (options.purpose == Purpose::run) impl->open_journal();
 
   plugin::LoadOptions load;
-  if (options.load_plugins && !options.observe_only) {
+  if (options.load_plugins && (options.purpose == Purpose::run || options.purpose == Purpose::inspect)) {
     if (options.load_build_plugins) load.dirs.emplace_back(RUNTIMO_BUILD_PLUGIN_DIR);
     for (const auto &d : impl->settings.plugin_dirs) load.dirs.push_back(d);
     for (const auto &d : options.extra_plugin_dirs) load.dirs.push_back(d);
+    load.only_for = options.only_plugin_for;
   }
   impl->registry = plugin::PluginRegistry::load(load);
   for (const auto &r : impl->registry->records())
@@ -147,26 +142,30 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
   rules.protected_patterns = impl->settings.protected_paths;
   rules.readable_exceptions = impl->settings.readable_exceptions;
   rules.home = config::user_home();
-  impl->paths = std::make_unique<policy::PathPolicy>(std::move(rules));
+  try {
+    impl->paths = std::make_unique<policy::PathPolicy>(std::move(rules));
+  } catch (const std::invalid_argument &e) {
+    throw RuntimeError(RuntimeError::Kind::config, e.what(), "fix the paths section of the config");
+  }
   impl->processes = std::make_unique<policy::ProcessPolicy>(impl->settings.protected_units);
 
   std::vector<std::string> disk_paths;
   for (const auto &p : impl->paths->resolved_write_prefixes()) disk_paths.push_back(p.string());
   impl->snapshots = std::make_unique<exec::JobSnapshots>(
-      impl->settings.snapshot_mode == "summary" ? exec::SnapshotMode::summary : exec::SnapshotMode::full,
+      impl->settings.snapshot_mode == "full" ? exec::SnapshotMode::full : exec::SnapshotMode::summary,
       impl->home, std::move(disk_paths));
   impl->guard = std::make_unique<exec::ResourceGuard>(impl->settings.guard, impl->home);
-  if (options.observe_only) return std::unique_ptr<Runtime>(new Runtime(std::move(impl)));
+  if (options.purpose != Purpose::run) return std::unique_ptr<Runtime>(new Runtime(std::move(impl)));
 
   exec::Services services;
   services.registry = impl->registry.get();
   services.journal = impl->journal.get();
   services.paths = impl->paths.get();
   services.processes = impl->processes.get();
-  services.running = impl->running.get();
   services.snapshots = impl->snapshots.get();
   services.guard = impl->guard.get();
-  services.max_output_bytes = impl->settings.max_output_bytes;
+  services.bounds = &impl->bounds;
+  services.runner = impl->runner->identity();
   services.default_deadline = std::chrono::milliseconds(impl->settings.default_deadline_ms);
   impl->executor = std::make_unique<exec::Executor>(services);
   return std::unique_ptr<Runtime>(new Runtime(std::move(impl)));
@@ -210,8 +209,8 @@ std::vector<PluginInfo> Runtime::plugins() const {
 JobResult Runtime::run(std::string_view capability, std::string_view args_json,
                        const RunOptions &options) {
   if (!impl_->executor)
-    throw std::logic_error("this Runtime was opened for observation only (RuntimeOptions::observe_only): "
-                           "it has no journal and no plugins; open another without observe_only to run jobs");
+    throw std::logic_error("this Runtime was not opened to run jobs (RuntimeOptions::purpose is not "
+                           "run): it has no journal writer; open one with Purpose::run to run jobs");
   return impl_->executor->run(capability, args_json, options);
 }
 

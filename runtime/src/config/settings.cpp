@@ -198,6 +198,8 @@ Settings load_settings(const fs::path &config_file, bool use_env) {
     s.sync = std::string(v->as_string());
   if (const auto *v = value_at(merged, "journal", "max_output_bytes"); v && v->is_int64())
     s.max_output_bytes = static_cast<std::uint64_t>(v->as_int64());
+  if (const auto *v = value_at(merged, "journal", "max_line_bytes"); v && v->is_int64())
+    s.max_line_bytes = static_cast<std::uint64_t>(v->as_int64());
   if (const auto *v = value_at(merged, "jobs", "default_deadline_ms"); v && v->is_int64())
     s.default_deadline_ms = static_cast<std::uint64_t>(v->as_int64());
   if (const auto *v = value_at(merged, "log", "level"); v && v->is_string())

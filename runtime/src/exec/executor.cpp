@@ -1,89 +1,57 @@
-// exec/executor.cpp — one job through the pipeline, and what it writes to the journal.
-//
-// Journal events of a job (DESIGN §4):
-//   rejected before execute:  job.rejected {capability, stage, error, dry_run, duration_ms
-//                                           [, guard]}
-//   accepted:                 job.started {capability, plugin, plugin_version, args, dry_run,
-//                                          session, deadline_ms, runner,
-//                                          telemetry, processes}  (before)      (durable)
-//                             job.note ...                                       (from the plugin)
-//                             job.completed | job.failed | job.timed_out
-//                                         {capability, status, success, message, data, error,
-//                                          duration_ms, timing, telemetry, processes
-//                                          (after, with the delta)}             (durable)
+// exec/executor.cpp — one job through the pipeline (see executor.hpp). What each event holds
+// is in job_record.hpp.
 #include "exec/executor.hpp"
 
 #include "exec/host_api.hpp"
+#include "exec/job_errors.hpp"
+#include "exec/job_handles.hpp"
+#include "exec/job_record.hpp"
 #include "exec/job_snapshots.hpp"
-#include "exec/journal_bounds.hpp"
 #include "exec/resource_guard.hpp"
-#include "exec/running_jobs.hpp"
 #include "log/log.hpp"
 #include "util/ids.hpp"
-#include "wal/journal.hpp"
+#include "util/utf8.hpp"
 
 #include <boost/json.hpp>
-
-#include <unistd.h>
 
 #include <filesystem>
 #include <optional>
 
 namespace runtimo::exec {
-namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A stage's refusal: where, and why.
+struct Refusal {
+  std::string stage;
+  JobError error;
+};
+
+// What the stages before execute establish about one job.
+struct Admission {
+  Admission(std::string_view asked_name, std::string_view args_json, const RunOptions &run_options)
+      : asked(asked_name), args_text(args_json.empty() ? std::string_view("{}") : args_json),
+        options(run_options) {}
+
+  const std::string job_id = util::new_id();
+  const Clock::time_point t0 = Clock::now();
+  const std::string_view asked;      // the capability name as given
+  const std::string_view args_text;  // the argument text validate and execute both receive
+  const RunOptions &options;
+  const plugin::LoadedCapability *cap = nullptr;
+  boost::json::value args;
+  std::optional<snapshot::SystemPressure> guard_reading;
+  boost::json::value guard;  // the guard's verdict, journaled with a guard refusal
+  Job job;
+};
+
+namespace {
+
+constexpr std::size_t kMaxNameBytes = 256;
+constexpr std::size_t kMaxSessionBytes = 128;
+
 double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-std::string kind_of(rt_status status) {
-  switch (status) {
-    case RT_INVALID_ARGS: return "invalid_args";
-    case RT_DENIED: return "denied";
-    case RT_NOT_FOUND: return "not_found";
-    case RT_TIMEOUT: return "timeout";
-    case RT_CANCELLED: return "cancelled";
-    case RT_INTERNAL: return "internal";
-    default: return "failed";
-  }
-}
-
-std::string status_name(rt_status status) {
-  switch (status) {
-    case RT_OK: return "OK";
-    case RT_INVALID_ARGS: return "INVALID_ARGS";
-    case RT_DENIED: return "DENIED";
-    case RT_NOT_FOUND: return "NOT_FOUND";
-    case RT_FAILED: return "FAILED";
-    case RT_TIMEOUT: return "TIMEOUT";
-    case RT_CANCELLED: return "CANCELLED";
-    case RT_INTERNAL: return "INTERNAL";
-    default: return "status " + std::to_string(status);
-  }
-}
-
-boost::json::value error_json(const JobError &e) {
-  boost::json::array details;
-  for (const auto &d : e.details)
-    details.push_back(boost::json::object{{"path", d.path}, {"message", d.message}});
-  return boost::json::object{{"kind", e.kind},
-                             {"message", e.message},
-                             {"details", std::move(details)},
-                             {"hint", e.hint}};
-}
-
-// The error a plugin reported, or a generic one when it returned a failure without a reason.
-JobError plugin_error(const rt_job &job, rt_status status, std::string_view phase) {
-  JobError e;
-  e.kind = kind_of(status);
-  e.message = job.error_message;
-  e.hint = job.error_hint;
-  if (e.message.empty())
-    e.message = "capability " + job.capability->name + " " + std::string(phase) +
-                " failed with status " + status_name(status) + " and gave no reason";
-  return e;
 }
 
 std::string position_of(std::string_view text, std::size_t pos) {
@@ -105,9 +73,152 @@ std::string current_dir() {
   return ec ? std::string("/") : cwd.string();
 }
 
+JobError usage(std::string message, std::string hint) {
+  return JobError{ErrorKind::usage, std::move(message), {}, std::move(hint), Remedy::none, {}};
+}
+
+bool session_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == ':' || c == '-';
+}
+
+// The request itself: names the journal and every interface can carry.
+std::optional<Refusal> check_request(const Admission &a) {
+  if (!util::is_valid_utf8(a.asked) || a.asked.size() > kMaxNameBytes)
+    return Refusal{"request", usage("the capability name is not valid UTF-8 of at most 256 bytes",
+                                    "capability names are short ASCII words such as FileRead")};
+  const std::string &session = a.options.session_id;
+  if (session.size() > kMaxSessionBytes ||
+      !std::all_of(session.begin(), session.end(), session_char))
+    return Refusal{"request",
+                   usage("the session id is not 1–128 characters of A–Z, a–z, 0–9, '.', '_', ':' "
+                         "or '-'",
+                         "use the id a session was created with")};
+  return std::nullopt;
+}
+
+std::optional<Refusal> resolve(Admission &a, const plugin::PluginRegistry &registry) {
+  a.cap = registry.find(a.asked);
+  if (a.cap != nullptr) return std::nullopt;
+  JobError e{ErrorKind::unknown_capability, "unknown capability \"" + std::string(a.asked) + "\"",
+             {}, "", Remedy::choose_capability, registry.suggest(a.asked)};
+  e.hint = e.suggestions.empty() ? "the list of capabilities names every one that is loaded"
+                                 : "did you mean " + [&] {
+                                     std::string names;
+                                     for (const auto &s : e.suggestions)
+                                       names += (names.empty() ? "" : ", ") + s;
+                                     return names;
+                                   }() + "?";
+  return Refusal{"resolve", std::move(e)};
+}
+
+// Only RESCUE capabilities run on a machine under pressure.
+std::optional<Refusal> check_guard(Admission &a, const ResourceGuard *guard) {
+  if (guard == nullptr || (a.cap->flags & RT_CAP_RESCUE) != 0) return std::nullopt;
+  const GuardVerdict verdict = guard->check();
+  a.guard_reading = verdict.measured;
+  if (!verdict.refuse) return std::nullopt;
+  JobError e{ErrorKind::guard, "", {}, "", Remedy::free_resources, {}};
+  for (const auto &x : verdict.exceeded) e.details.push_back(ErrorDetail{x.reading, x.message});
+  e.message = "the machine is under pressure, so " + a.cap->name +
+              " (not a rescue capability) is refused: " + e.details.front().message;
+  e.hint = "free resources first (rescue capabilities such as Kill, ProcessList and Telemetry "
+           "still run), or change the thresholds in the config's \"guard\" section";
+  a.guard = verdict.to_json(guard->thresholds());
+  return Refusal{"guard", std::move(e)};
+}
+
+std::optional<Refusal> parse_arguments(Admission &a) {
+  boost::json::stream_parser parser;
+  boost::system::error_code ec;
+  const std::size_t used = parser.write(a.args_text.data(), a.args_text.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (ec)
+    return Refusal{"parse", JobError{ErrorKind::invalid_args,
+                                     "the arguments are not valid JSON (" +
+                                         position_of(a.args_text, used) + "): " + ec.message(),
+                                     {}, "pass one JSON object, e.g. {\"path\": \"README.md\"}",
+                                     Remedy::fix_arguments, {}}};
+  a.args = parser.release();
+  if (!a.args.is_object())
+    return Refusal{"parse", JobError{ErrorKind::invalid_args, "the arguments must be a JSON object",
+                                     {}, "wrap them in {…}", Remedy::fix_arguments, {}}};
+  return std::nullopt;
+}
+
+std::optional<Refusal> check_schema(const Admission &a) {
+  auto errors = a.cap->compiled->validate(a.args);
+  if (errors.empty()) return std::nullopt;
+  JobError e{ErrorKind::invalid_args, "", {}, "the capability's schema lists what it accepts",
+             Remedy::fix_arguments, {}};
+  for (auto &s : errors) e.details.push_back(ErrorDetail{s.path, s.message});
+  const auto &first = e.details.front();
+  e.message = "the arguments do not match the schema of " + a.cap->name + ": " +
+              (first.path.empty() ? std::string("(root)") : first.path) + ": " + first.message;
+  return Refusal{"schema", std::move(e)};
+}
+
+void prepare_job(Admission &a, const Services &services) {
+  Job &job = a.job;
+  job.id = a.job_id;
+  job.session = a.options.session_id;
+  job.working_dir = a.options.working_dir.empty() ? current_dir() : a.options.working_dir.string();
+  job.dry_run = a.options.dry_run;
+  job.deadline = a.t0 + a.options.timeout.value_or(services.default_deadline);
+  job.capability = a.cap;
+  job.services = &services;
+}
+
+rt_str args_of(const Admission &a) { return rt_str{a.args_text.data(), a.args_text.size()}; }
+
+std::optional<Refusal> validate(Admission &a) {
+  a.job.phase = JobPhase::validate;
+  rt_status st;
+  {
+    LentJob lent(a.job);
+    st = a.cap->validate(host_api(), lent.handle(), args_of(a));
+  }
+  if (st != RT_OK) return Refusal{"validate", plugin_error(a.job, st, "validation")};
+  a.job.clear_error();
+  return std::nullopt;
+}
+
+// Calls execute and turns what the plugin reported into the result.
+double call_execute(Admission &a, JobResult &result) {
+  Job &job = a.job;
+  job.phase = JobPhase::execute;
+  const auto t0 = Clock::now();
+  rt_status st;
+  {
+    LentJob lent(job);  // returned (waiting for host calls in flight) before the job ends
+    st = a.cap->execute(host_api(), lent.handle(), args_of(a));
+  }
+  const double execute_ms = ms_since(t0);
+  const bool deadline_passed = Clock::now() >= job.deadline;
+  if (job.has_output) result.data = std::move(job.output);
+  if (st == RT_OK) {
+    result.status = JobStatus::completed;
+    result.success = true;
+    result.message = job.message;
+    return execute_ms;
+  }
+  result.error = plugin_error(job, st, "execution");
+  result.status = JobStatus::failed;
+  if (st == RT_TIMEOUT || (st == RT_CANCELLED && deadline_passed)) {
+    result.status = JobStatus::timed_out;
+    result.error->kind = ErrorKind::timeout;
+    result.error->remedy = Remedy::raise_deadline;
+    if (result.error->hint.empty()) result.error->hint = "give the job a longer deadline";
+  } else if (st == RT_CANCELLED) {
+    result.status = JobStatus::cancelled;
+  }
+  result.message = result.error->message;
+  return execute_ms;
+}
+
 }  // namespace
 
-Executor::Executor(Services services) : services_(services) {}
+Executor::Executor(Services services) : services_(std::move(services)) {}
 
 std::mutex &Executor::serial_lock(const plugin::LoadedCapability *cap) {
   std::lock_guard lock(serial_map_mutex_);
@@ -118,230 +229,96 @@ std::mutex &Executor::serial_lock(const plugin::LoadedCapability *cap) {
 
 JobResult Executor::run(std::string_view capability, std::string_view args_json,
                         const RunOptions &options) {
-  const auto t0 = Clock::now();
-  JobResult result;
-  result.job_id = util::new_id();
-  result.capability = std::string(capability);
-  result.dry_run = options.dry_run;
+  Admission a(capability, args_json, options);
+  if (auto r = check_request(a)) return reject(a, std::move(r->stage), std::move(r->error));
+  if (auto r = resolve(a, *services_.registry)) return reject(a, std::move(r->stage), std::move(r->error));
+  if (auto r = check_guard(a, services_.guard)) return reject(a, std::move(r->stage), std::move(r->error));
+  if (auto r = parse_arguments(a)) return reject(a, std::move(r->stage), std::move(r->error));
+  if (auto r = check_schema(a)) return reject(a, std::move(r->stage), std::move(r->error));
 
-  // Journals job.rejected and fills the result. Execute is never reached from here.
-  auto reject = [&](std::string stage, JobError error) -> JobResult & {
-    result.status = JobStatus::rejected;
-    result.success = false;
-    result.stage = std::move(stage);
-    result.message = error.message;
-    boost::json::object body;
-    body["capability"] = result.capability;
-    body["stage"] = result.stage;
-    body["dry_run"] = options.dry_run;
-    body["error"] = error_json(error);
-    if (!result.guard.is_null()) body["guard"] = result.guard;
-    body["duration_ms"] = ms_since(t0);
-    result.error = std::move(error);
-    try {
-      result.wal_seq = services_.journal->append("job.rejected", result.job_id, body,
-                                                 wal::Durability::durable);
-    } catch (const std::exception &e) {
-      result.error = JobError{"journal", std::string("journal unwritable: ") + e.what(), {},
-                              "check the disk and the permissions of the Runtimo home"};
-    }
-    result.duration_ms = ms_since(t0);
-    log::write(log::Level::info, "rejected at " + result.stage + ": " + result.message,
-               result.job_id);
-    return result;
-  };
-
-  // 1. resolve
-  const plugin::LoadedCapability *cap = services_.registry->find(capability);
-  if (cap == nullptr) {
-    const auto suggestions = services_.registry->suggest(capability);
-    std::string hint;
-    if (!suggestions.empty()) {
-      hint = "did you mean ";
-      for (std::size_t i = 0; i < suggestions.size(); ++i)
-        hint += (i ? ", " : "") + suggestions[i];
-      hint += "? ";
-    }
-    hint += "`runtimo list` shows every capability";
-    return reject("resolve", JobError{"unknown_capability",
-                                      "unknown capability \"" + std::string(capability) + "\"",
-                                      {}, hint});
-  }
-  result.capability = cap->name;
-
-  // 1b. the resource guard: only RESCUE capabilities run on a machine under pressure.
-  std::optional<snapshot::SystemPressure> guard_reading;
-  if (services_.guard != nullptr && (cap->flags & RT_CAP_RESCUE) == 0) {
-    const GuardVerdict verdict = services_.guard->check();
-    guard_reading = verdict.measured;
-    if (verdict.refuse) {
-      JobError e{"guard", "", {}, ""};
-      for (const auto &x : verdict.exceeded) e.details.push_back(ErrorDetail{x.reading, x.message});
-      e.message = "the machine is under pressure, so " + cap->name +
-                  " (not a rescue capability) is refused: " + e.details.front().message;
-      e.hint = "free resources first (rescue capabilities such as Kill, ProcessList and Telemetry "
-               "still run), or change the thresholds in the config's \"guard\" section";
-      result.guard = verdict.to_json(services_.guard->thresholds());
-      return reject("guard", std::move(e));
-    }
-  }
-
-  // 2. parse
-  const std::string_view args_text = args_json.empty() ? std::string_view("{}") : args_json;
-  boost::json::value args;
-  {
-    boost::json::stream_parser parser;
-    boost::system::error_code ec;
-    const std::size_t used = parser.write(args_text.data(), args_text.size(), ec);
-    if (!ec) parser.finish(ec);
-    if (ec)
-      return reject("parse", JobError{"invalid_args",
-                                      "the arguments are not valid JSON (" +
-                                          position_of(args_text, used) + "): " + ec.message(),
-                                      {}, "pass one JSON object, e.g. '{\"path\":\"README.md\"}'"});
-    args = parser.release();
-    if (!args.is_object())
-      return reject("parse", JobError{"invalid_args", "the arguments must be a JSON object",
-                                      {}, "wrap them in {...}; `runtimo describe " + cap->name +
-                                              "` shows the schema"});
-  }
-
-  // 3. schema
-  if (auto errors = cap->compiled->validate(args); !errors.empty()) {
-    JobError e{"invalid_args", "", {}, "`runtimo describe " + cap->name + "` shows the schema"};
-    for (auto &s : errors) e.details.push_back(ErrorDetail{s.path, s.message});
-    const auto &first = e.details.front();
-    e.message = "the arguments do not match the schema of " + cap->name + ": " +
-                (first.path.empty() ? std::string("(root)") : first.path) + ": " + first.message;
-    return reject("schema", std::move(e));
-  }
-
-  // The job as plugins see it.
-  rt_job job;
-  job.id = result.job_id;
-  job.session = options.session_id;
-  job.working_dir = options.working_dir.empty() ? current_dir() : options.working_dir.string();
-  job.dry_run = options.dry_run;
-  const auto deadline = options.timeout.value_or(services_.default_deadline);
-  job.deadline = t0 + deadline;
-  job.capability = cap;
-  job.services = &services_;
-  const rt_str args_rt{args_text.data(), args_text.size()};
-  const rt_host_api *host = host_api();
-
+  prepare_job(a, services_);
   std::unique_lock<std::mutex> serial;
-  if ((cap->flags & RT_CAP_SERIAL) != 0) serial = std::unique_lock(serial_lock(cap));
+  if ((a.cap->flags & RT_CAP_SERIAL) != 0) serial = std::unique_lock(serial_lock(a.cap));
+  if (auto r = validate(a)) return reject(a, std::move(r->stage), std::move(r->error));
+  return execute(a);
+}
 
-  // 4. validate
-  if (const rt_status st = cap->validate(host, &job, args_rt); st != RT_OK)
-    return reject("validate", plugin_error(job, st, "validation"));
-  job.clear_error();
+JobResult Executor::reject(Admission &a, std::string stage, JobError error) {
+  JobResult result;
+  result.job_id = a.job_id;
+  result.capability = a.cap != nullptr ? a.cap->name : util::repair_utf8(a.asked);
+  result.dry_run = a.options.dry_run;
+  result.status = JobStatus::rejected;
+  result.stage = std::move(stage);
+  result.message = error.message;
+  result.error = std::move(error);
+  result.guard = std::move(a.guard);
+  result.duration_ms = ms_since(a.t0);
+  journal_rejection(services_, result);
+  log::write(log::Level::info, "rejected at " + result.stage + ": " + result.message, result.job_id);
+  return result;
+}
 
-  // 5. job.started, durable before anything happens, with the machine as it was.
+JobResult Executor::execute(Admission &a) {
+  JobResult result;
+  result.job_id = a.job_id;
+  result.capability = a.cap->name;
+  result.dry_run = a.options.dry_run;
+
+  // The machine before; a snapshot that cannot be taken does not stop the job.
   const auto snapshots_t0 = Clock::now();
   JobBefore before;
-  if (services_.snapshots != nullptr)
-    before = services_.snapshots->before(guard_reading ? &*guard_reading : nullptr);
-  double snapshots_ms = ms_since(snapshots_t0);
-  {
-    boost::json::object body;
-    body["capability"] = cap->name;
-    body["plugin"] = cap->plugin_name;
-    body["plugin_version"] = cap->plugin_version;
-    boost::json::array truncated;
-    body["args"] = bound_for_journal(args, services_.max_output_bytes, "/args", truncated);
-    if (!truncated.empty()) body["truncated"] = std::move(truncated);
-    body["dry_run"] = options.dry_run;
-    body["session"] = options.session_id;
-    body["deadline_ms"] = deadline.count();
-    body["runner"] = boost::json::object{{"pid", ::getpid()}};
-    if (services_.snapshots != nullptr) {
-      body["telemetry"] = before.telemetry;
-      body["processes"] = before.process_summary;
-    }
-    try {
-      services_.journal->append("job.started", job.id, body, wal::Durability::durable);
-    } catch (const std::exception &e) {
-      result.status = JobStatus::failed;
-      result.error = JobError{"journal", std::string("journal unwritable: ") + e.what(), {},
-                              "check the disk and the permissions of the Runtimo home"};
-      result.message = result.error->message;
-      result.duration_ms = ms_since(t0);
-      return result;
-    }
-  }
-  if (services_.running != nullptr) services_.running->begin(job.id, cap->name);
-  log::write(log::Level::info, "executing " + cap->name, job.id, cap->plugin_name);
-
-  // 6. execute
-  const auto execute_t0 = Clock::now();
-  const rt_status st = cap->execute(host, &job, args_rt);
-  const double execute_ms = ms_since(execute_t0);
-  const bool deadline_passed = Clock::now() >= job.deadline;
   if (services_.snapshots != nullptr) {
-    const auto after_t0 = Clock::now();
-    JobSnapshots::After after = services_.snapshots->after(std::move(before));
-    result.telemetry = std::move(after.telemetry);
-    result.processes = std::move(after.processes);
-    snapshots_ms += ms_since(after_t0);
-  }
-
-  if (st == RT_OK) {
-    result.status = JobStatus::completed;
-    result.success = true;
-    result.data = job.has_output ? job.output : boost::json::value(nullptr);
-    result.message = job.message;
-  } else {
-    const bool timed_out = st == RT_TIMEOUT || (st == RT_CANCELLED && deadline_passed);
-    result.status = timed_out ? JobStatus::timed_out : JobStatus::failed;
-    result.success = false;
-    result.error = plugin_error(job, st, "execution");
-    if (timed_out) {
-      result.error->kind = "timeout";
-      if (result.error->hint.empty())
-        result.error->hint = "raise the deadline with --timeout (seconds)";
-    }
-    result.message = result.error->message;
-    if (job.has_output) result.data = job.output;
-  }
-  result.duration_ms = ms_since(t0);
-
-  // 7. terminal event
-  {
-    const char *type = result.status == JobStatus::completed   ? "job.completed"
-                       : result.status == JobStatus::timed_out ? "job.timed_out"
-                                                               : "job.failed";
-    boost::json::object body;
-    body["capability"] = cap->name;
-    body["status"] = to_string(result.status);
-    body["success"] = result.success;
-    body["message"] = result.message;
-    boost::json::array truncated;
-    body["data"] = bound_for_journal(result.data, services_.max_output_bytes, "/data", truncated);
-    if (!truncated.empty()) body["truncated"] = std::move(truncated);
-    body["error"] = result.error ? error_json(*result.error) : boost::json::value(nullptr);
-    body["duration_ms"] = result.duration_ms;
-    body["timing"] = boost::json::object{{"execute_ms", execute_ms}, {"snapshots_ms", snapshots_ms}};
-    if (services_.snapshots != nullptr) {
-      body["telemetry"] = result.telemetry.at("after");
-      const auto &p = result.processes.as_object();
-      body["processes"] = boost::json::object{{"after", p.at("after")}, {"delta", p.at("delta")}};
-    }
-    if (deadline_passed && result.status == JobStatus::completed) body["deadline_exceeded"] = true;
     try {
-      result.wal_seq = services_.journal->append(type, job.id, body, wal::Durability::durable);
+      before = services_.snapshots->before(a.guard_reading ? &*a.guard_reading : nullptr);
     } catch (const std::exception &e) {
-      log::write(log::Level::error, std::string("cannot journal the end of the job: ") + e.what(),
-                 job.id, cap->plugin_name);
-      result.error = JobError{"journal",
-                              std::string("the job ran but its result could not be journaled: ") +
-                                  e.what(),
-                              {}, "check the disk and the permissions of the Runtimo home"};
+      log::write(log::Level::warning, std::string("no snapshot before the job: ") + e.what(), a.job_id);
     }
   }
-  if (services_.running != nullptr) services_.running->end(job.id);
+  double snapshots_ms = ms_since(snapshots_t0);
+
+  std::optional<JobRecord> record;
+  try {
+    record.emplace(services_, a.job, a.args, before.telemetry, before.process_summary);
+  } catch (const std::exception &e) {
+    result.status = JobStatus::failed;
+    result.error = journal_error(std::string("the job did not start: its start could not be journaled: ") +
+                                 e.what());
+    result.message = result.error->message;
+    result.duration_ms = ms_since(a.t0);
+    return result;
+  }
+  log::write(log::Level::info, "executing " + a.cap->name, a.job_id, a.cap->plugin_name);
+
+  // From here the record ends the job, whatever happens.
+  double execute_ms = 0;
+  try {
+    execute_ms = call_execute(a, result);
+    if (services_.snapshots != nullptr) {
+      const auto after_t0 = Clock::now();
+      JobSnapshots::After after = services_.snapshots->after(std::move(before));
+      result.telemetry = std::move(after.telemetry);
+      result.processes = std::move(after.processes);
+      snapshots_ms += ms_since(after_t0);
+    }
+  } catch (const std::exception &e) {
+    result.status = JobStatus::failed;
+    result.success = false;
+    result.error = internal_error(std::string("the runtime failed while running the job: ") + e.what());
+    result.message = result.error->message;
+  } catch (...) {
+    result.status = JobStatus::failed;
+    result.success = false;
+    result.error = internal_error("the runtime failed while running the job");
+    result.message = result.error->message;
+  }
+  result.duration_ms = ms_since(a.t0);
+  boost::json::object timing{{"execute_ms", execute_ms}, {"snapshots_ms", snapshots_ms}};
+  if (result.status == JobStatus::completed && Clock::now() >= a.job.deadline)
+    timing["deadline_exceeded"] = true;
+  record->end(result, timing);
   log::write(log::Level::info, std::string("finished: ") + std::string(to_string(result.status)),
-             job.id, cap->plugin_name);
+             a.job_id, a.cap->plugin_name);
   return result;
 }
 

@@ -1,13 +1,19 @@
-// exec/executor.hpp — the pipeline of DESIGN §3 for one job:
-//   resolve → parse → schema → validate ─┬─ rejected → job.rejected (execute never called)
-//                                         └─ job.started (durable) → execute → terminal event
-// The executor is the only code that calls a plugin's validate/execute, and it always calls
-// execute with the same argument text validate accepted.
+// exec/executor.hpp — the pipeline of DESIGN §3 for one job, one short function per stage:
+//
+//   request → resolve → guard → parse → schema → validate ─┬─ refused → job.rejected
+//                                                           └─ job.started → execute → end
+//
+// Before execute every stage may refuse (a Refusal: stage + JobError), and a refused job is
+// journaled once as job.rejected; execute is never reached from there. From job.started on,
+// a JobRecord owns the job's end: whatever happens (a plugin error, an exception in the host,
+// a snapshot that cannot be read), exactly one terminal event is written. The executor is the
+// only code that calls a plugin's validate/execute, and it calls execute with the very
+// argument text validate accepted.
 #pragma once
 
 #include "exec/job_context.hpp"
 
-#include <runtimo/runtime.hpp>
+#include <runtimo/job.hpp>
 
 #include <map>
 #include <memory>
@@ -15,6 +21,8 @@
 #include <string_view>
 
 namespace runtimo::exec {
+
+struct Admission;
 
 class Executor {
  public:
@@ -24,6 +32,8 @@ class Executor {
   JobResult run(std::string_view capability, std::string_view args_json, const RunOptions &options);
 
  private:
+  JobResult reject(Admission &a, std::string stage, JobError error);
+  JobResult execute(Admission &a);
   std::mutex &serial_lock(const plugin::LoadedCapability *cap);
 
   Services services_;

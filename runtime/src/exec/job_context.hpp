@@ -1,7 +1,11 @@
-// exec/job_context.hpp — the host side of one job: what the rt_job handle passed to plugins
-// points to. Owns the job's context (id, dry-run, deadline, working dir), the result the
-// plugin reports through the host API, and the arena that keeps strings handed to the plugin
-// alive until the job ends.
+// exec/job_context.hpp — the host side of one job as plugins reach it through rt_job handles:
+// the services every job shares, the job's context (id, dry-run, deadline, working dir), the
+// phase it is in, what the plugin reported, and the arena that keeps strings handed to the
+// plugin alive until the job ends.
+//
+// A plugin never holds a pointer to a Job: it holds an rt_job handle (job_handles.hpp), which
+// the host closes when the plugin call returns, so a handle kept by a stray thread is refused
+// instead of reaching freed memory or writing after the job's terminal event.
 #pragma once
 
 #include "plugin/plugin_registry.hpp"
@@ -13,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <mutex>
 #include <string>
 
 namespace runtimo::wal {
@@ -24,9 +29,17 @@ class ProcessPolicy;
 }  // namespace runtimo::policy
 
 namespace runtimo::exec {
-class RunningJobs;
 class JobSnapshots;
 class ResourceGuard;
+class JournalBounds;
+
+// Who runs jobs: written into every job.started so that liveness can be derived from the
+// journal (exec/runner_lock.hpp).
+struct RunnerIdentity {
+  std::string id;  // the runner lock's name under <home>/run
+  std::int64_t pid = 0;
+  std::uint64_t start_time = 0;  // clock ticks after boot, field 22 of /proc/<pid>/stat
+};
 
 // What every job of a Runtime shares. All members are thread-safe to use concurrently.
 struct Services {
@@ -34,26 +47,30 @@ struct Services {
   wal::JournalWriter *journal = nullptr;
   const policy::PathPolicy *paths = nullptr;
   const policy::ProcessPolicy *processes = nullptr;
-  RunningJobs *running = nullptr;  // markers of executing jobs (may be null)
-  JobSnapshots *snapshots = nullptr;      // before/after snapshots, on-demand scans (may be null)
-  const ResourceGuard *guard = nullptr;   // refuses non-RESCUE jobs under pressure (may be null)
-  std::uint64_t max_output_bytes = 4096;
+  JobSnapshots *snapshots = nullptr;     // before/after snapshots, on-demand scans (may be null)
+  const ResourceGuard *guard = nullptr;  // refuses non-RESCUE jobs under pressure (may be null)
+  const JournalBounds *bounds = nullptr;  // keeps every journal line under its maximum
+  RunnerIdentity runner;
   std::chrono::milliseconds default_deadline{30000};
 };
 
-}  // namespace runtimo::exec
+// Which plugin function the job's handle is lent to. set_output and wal_event belong to
+// execute; validate may only look and refuse.
+enum class JobPhase { validate, execute };
 
-// The definition of the opaque handle declared in abi.h.
-struct rt_job {
+struct Job {
+  // Context: set before the handle is opened, constant afterwards.
   std::string id;
   std::string session;
   std::string working_dir;
   bool dry_run = false;
   std::chrono::steady_clock::time_point deadline;
-  const runtimo::plugin::LoadedCapability *capability = nullptr;
-  const runtimo::exec::Services *services = nullptr;
+  const plugin::LoadedCapability *capability = nullptr;
+  const Services *services = nullptr;
+  JobPhase phase = JobPhase::validate;
 
-  // Reported by the plugin.
+  // Reported by the plugin, guarded by `mutex` (a plugin may call from several threads).
+  std::mutex mutex;
   bool has_output = false;
   boost::json::value output;
   std::string message;
@@ -64,12 +81,16 @@ struct rt_job {
   // Strings returned to the plugin through rt_str stay here until the job ends.
   std::deque<std::string> arena;
   rt_str keep(std::string text) {
+    std::lock_guard lock(mutex);
     arena.push_back(std::move(text));
     return rt_str{arena.back().c_str(), arena.back().size()};
   }
   void clear_error() {
+    std::lock_guard lock(mutex);
     error_status = RT_OK;
     error_message.clear();
     error_hint.clear();
   }
 };
+
+}  // namespace runtimo::exec

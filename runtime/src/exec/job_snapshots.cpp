@@ -76,17 +76,6 @@ constexpr std::size_t kMaxListed = 200;
 
 }  // namespace
 
-namespace {
-
-// The telemetry sections by name, in the order they are documented.
-constexpr std::pair<const char *, bool snapshot::TelemetryOptions::*> kSections[] = {
-    {"host", &snapshot::TelemetryOptions::host},         {"cpu", &snapshot::TelemetryOptions::cpu},
-    {"memory", &snapshot::TelemetryOptions::memory},     {"pressure", &snapshot::TelemetryOptions::pressure},
-    {"disks", &snapshot::TelemetryOptions::disks},       {"network", &snapshot::TelemetryOptions::network},
-    {"ports", &snapshot::TelemetryOptions::ports},       {"gpus", &snapshot::TelemetryOptions::gpus}};
-
-}  // namespace
-
 JobSnapshots::JobSnapshots(SnapshotMode mode, std::filesystem::path home,
                            std::vector<std::string> disk_paths)
     : mode_(mode), home_(std::move(home)) {
@@ -139,21 +128,7 @@ JobSnapshots::After JobSnapshots::after(JobBefore &&before) {
 }
 
 json::object JobSnapshots::telemetry(const std::vector<std::string> &sections) {
-  snapshot::TelemetryOptions options = telemetry_options_;
-  if (!sections.empty()) {
-    for (const auto &[name, member] : kSections) options.*member = false;
-    for (const std::string &s : sections) {
-      const auto *section = std::find_if(std::begin(kSections), std::end(kSections),
-                                         [&](const auto &entry) { return s == entry.first; });
-      if (section == std::end(kSections)) {
-        std::string known;
-        for (const auto &[name, member] : kSections) known += (known.empty() ? "" : ", ") + std::string(name);
-        throw std::invalid_argument("unknown telemetry section \"" + s + "\"; the sections are " + known);
-      }
-      options.*(section->second) = true;
-    }
-  }
-  return telemetry_sampler_.capture(options);
+  return telemetry_sampler_.capture(snapshot::select_sections(telemetry_options_, sections));
 }
 
 json::object JobSnapshots::processes(const snapshot::ProcessQuery &query) {

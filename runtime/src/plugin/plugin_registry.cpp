@@ -38,29 +38,29 @@ struct PluginRegistry::Impl {
   std::map<std::string, fs::path> plugin_paths;  // plugin name → file that provides it
   std::vector<PluginRecord> records;
 
-  void load_directory(const fs::path &dir, const LoadOptions &options);
+  // The plugin files of `dir` (absolute, normalised); a directory that cannot be read is
+  // recorded as rejected.
+  std::vector<fs::path> files_of(const fs::path &dir);
   void load_file(const fs::path &file, const fs::path &dir, const LoadOptions &options);
   // Why `checked` cannot join what is loaded, or an empty string.
   std::string conflict(const CheckedPlugin &checked, const fs::path &file) const;
 };
 
-void PluginRegistry::Impl::load_directory(const fs::path &dir, const LoadOptions &options) {
+std::vector<fs::path> PluginRegistry::Impl::files_of(const fs::path &dir) {
   std::error_code ec;
   fs::path absolute = fs::absolute(dir, ec);
   if (ec) absolute = dir;
   absolute = absolute.lexically_normal();
   if (!absolute.has_filename()) absolute = absolute.parent_path();  // drop a trailing '/'
 
-  const DirectoryListing listing = list_plugin_files(absolute);
-  if (listing.missing) return;
+  DirectoryListing listing = list_plugin_files(absolute);
   if (listing.problem) {
     PluginRecord record;
     record.path = absolute;
     record.reason = *listing.problem;
     records.push_back(std::move(record));
-    return;
   }
-  for (const fs::path &file : listing.files) load_file(file, absolute, options);
+  return std::move(listing.files);
 }
 
 std::string PluginRegistry::Impl::conflict(const CheckedPlugin &checked,
@@ -129,9 +129,32 @@ void PluginRegistry::Impl::load_file(const fs::path &file, const fs::path &dir,
   records.push_back(std::move(record));
 }
 
+namespace {
+
+// "file_read" for libcap_file_read.so, normalised like a capability name.
+std::string capability_part(const fs::path &file) {
+  const std::string name = file.filename().string();
+  return normalise_capability_name(std::string_view(name).substr(7, name.size() - 7 - 3));
+}
+
+}  // namespace
+
 std::unique_ptr<PluginRegistry> PluginRegistry::load(const LoadOptions &options) {
   auto impl = std::make_unique<Impl>();
-  for (const fs::path &dir : options.dirs) impl->load_directory(dir, options);
+  std::vector<std::pair<fs::path, fs::path>> files;  // {file, its directory}
+  for (const fs::path &dir : options.dirs)
+    for (fs::path &file : impl->files_of(dir)) files.emplace_back(std::move(file), file.parent_path());
+  if (!options.only_for.empty()) {
+    const std::string wanted = normalise_capability_name(options.only_for);
+    std::vector<std::pair<fs::path, fs::path>> others;
+    for (auto &entry : files) {
+      if (capability_part(entry.first) == wanted) impl->load_file(entry.first, entry.second, options);
+      else others.push_back(std::move(entry));
+    }
+    if (impl->by_normalised_name.contains(wanted)) return std::unique_ptr<PluginRegistry>(new PluginRegistry(std::move(impl)));
+    files = std::move(others);
+  }
+  for (const auto &[file, dir] : files) impl->load_file(file, dir, options);
   return std::unique_ptr<PluginRegistry>(new PluginRegistry(std::move(impl)));
 }
 

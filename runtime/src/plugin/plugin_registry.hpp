@@ -54,12 +54,16 @@ struct LoadOptions {
   // Refuse plugin files/directories writable by group or others, or owned by another user
   // than root or the runtime's own uid.
   bool check_permissions = true;
+  // When set, load only what it takes to provide this capability: first the files named after
+  // it (normalised like capability names: libcap_file_read.so for FileRead), in directory
+  // order; only if none of them provides it, every other file. Empty: every file.
+  std::string only_for;
 };
 
 class PluginRegistry {
  public:
-  // Loads every libcap_*.so of every dir (sorted by file name within a dir). Never throws for
-  // a bad plugin.
+  // Loads the libcap_*.so files of every dir (sorted by file name within a dir; all of them
+  // unless LoadOptions::only_for says otherwise). Never throws for a bad plugin.
   static std::unique_ptr<PluginRegistry> load(const LoadOptions &options);
   ~PluginRegistry();
 

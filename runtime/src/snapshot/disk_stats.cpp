@@ -7,6 +7,7 @@
 #include <sys/statvfs.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -85,6 +86,22 @@ const MountEntry *find_mount(const std::vector<MountEntry> &mounts, std::string_
   return best;
 }
 
+namespace {
+
+// The path itself, or its nearest existing ancestor: a directory not created yet (a home
+// opened only to read) will live on the filesystem of its parent.
+std::string existing_part(const std::string &path) {
+  std::string p = path;
+  struct stat st {};
+  while (p.size() > 1 && ::stat(p.c_str(), &st) != 0 && errno == ENOENT) {
+    const std::size_t slash = p.find_last_of('/');
+    p = slash == 0 || slash == std::string::npos ? std::string("/") : p.substr(0, slash);
+  }
+  return p;
+}
+
+}  // namespace
+
 std::vector<DiskUsage> read_disk_usage(const std::vector<std::string> &paths,
                                        std::string &storage) {
   std::vector<DiskUsage> out;
@@ -94,9 +111,10 @@ std::vector<DiskUsage> read_disk_usage(const std::vector<std::string> &paths,
   bool mounts_read = false;
   for (const std::string &path : all) {
     if (path.empty()) continue;
+    const std::string measured = existing_part(path);
     struct stat st {};
     struct statvfs vfs {};
-    if (::stat(path.c_str(), &st) != 0 || ::statvfs(path.c_str(), &vfs) != 0) {
+    if (::stat(measured.c_str(), &st) != 0 || ::statvfs(measured.c_str(), &vfs) != 0) {
       DiskUsage d;
       d.path = path;
       d.paths = {path};
@@ -130,7 +148,7 @@ std::vector<DiskUsage> read_disk_usage(const std::vector<std::string> &paths,
       if (const auto text = read_file("/proc/self/mountinfo", storage))
         mounts = parse_mountinfo(*text);
     }
-    if (const MountEntry *m = find_mount(mounts, normalised(path))) {
+    if (const MountEntry *m = find_mount(mounts, normalised(measured))) {
       d.mount_point = m->mount_point;
       d.fs_type = m->fs_type;
     }
@@ -141,7 +159,7 @@ std::vector<DiskUsage> read_disk_usage(const std::vector<std::string> &paths,
 
 double free_pct(const char *path) {
   struct statvfs vfs {};
-  if (::statvfs(path, &vfs) != 0 || vfs.f_blocks == 0) return -1;
+  if (::statvfs(existing_part(path).c_str(), &vfs) != 0 || vfs.f_blocks == 0) return -1;
   const std::uint64_t unit = vfs.f_frsize != 0 ? vfs.f_frsize : vfs.f_bsize;
   return 100.0 - disk_used_pct(vfs.f_blocks * unit, vfs.f_bfree * unit, vfs.f_bavail * unit);
 }

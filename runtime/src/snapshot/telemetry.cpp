@@ -9,6 +9,9 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <iterator>
+#include <stdexcept>
+#include <utility>
 
 #include <fcntl.h>
 #include <sys/utsname.h>
@@ -169,6 +172,53 @@ json::array gpus_section() {
 }
 
 }  // namespace
+
+namespace {
+
+constexpr std::pair<const char *, bool TelemetryOptions::*> kSections[] = {
+    {"host", &TelemetryOptions::host},         {"cpu", &TelemetryOptions::cpu},
+    {"memory", &TelemetryOptions::memory},     {"pressure", &TelemetryOptions::pressure},
+    {"disks", &TelemetryOptions::disks},       {"network", &TelemetryOptions::network},
+    {"ports", &TelemetryOptions::ports},       {"gpus", &TelemetryOptions::gpus}};
+
+}  // namespace
+
+const std::vector<std::string> &telemetry_section_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto &[name, member] : kSections) out.emplace_back(name);
+    return out;
+  }();
+  return names;
+}
+
+TelemetryOptions select_sections(TelemetryOptions options, const std::vector<std::string> &names) {
+  if (names.empty()) return options;
+  for (const auto &[name, member] : kSections) options.*member = false;
+  for (const std::string &s : names) {
+    const auto *section = std::find_if(std::begin(kSections), std::end(kSections),
+                                       [&](const auto &entry) { return s == entry.first; });
+    if (section == std::end(kSections)) {
+      std::string known;
+      for (const auto &[name, member] : kSections) known += (known.empty() ? "" : ", ") + std::string(name);
+      throw std::invalid_argument("unknown telemetry section \"" + s + "\"; the sections are " + known);
+    }
+    options.*(section->second) = true;
+  }
+  return options;
+}
+
+std::vector<std::string> parse_sections(const boost::json::value &request) {
+  const bool is_list = request.is_array() &&
+                       std::all_of(request.get_array().begin(), request.get_array().end(),
+                                   [](const json::value &v) { return v.is_string(); });
+  if (!is_list)
+    throw std::invalid_argument(
+        "sections must be a JSON array of section names, e.g. [\"cpu\",\"memory\"], or [] for all");
+  std::vector<std::string> names;
+  for (const auto &v : request.get_array()) names.emplace_back(v.get_string());
+  return names;
+}
 
 json::object TelemetrySampler::cpu_section() {
   json::object cpu;

@@ -32,6 +32,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -53,6 +54,16 @@ struct TelemetryOptions {
   // is always reported. Paths on the same filesystem are reported once.
   std::vector<std::string> disk_paths;
 };
+
+// The one vocabulary of telemetry sections, in documented order: host, cpu, memory,
+// pressure, disks, network, ports, gpus.
+const std::vector<std::string> &telemetry_section_names();
+// `base` with only the named sections switched on (all of them when `names` is empty).
+// Throws std::invalid_argument naming an unknown section and listing the known ones.
+TelemetryOptions select_sections(TelemetryOptions base, const std::vector<std::string> &names);
+// A request as the host API receives it (a JSON array of section names) as names. Throws
+// std::invalid_argument when it is not an array of strings.
+std::vector<std::string> parse_sections(const boost::json::value &request);
 
 class TelemetrySampler {
  public:

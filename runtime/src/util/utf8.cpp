@@ -1,45 +1,89 @@
-// util/utf8.cpp — UTF-8 validation and safe cutting.
+// util/utf8.cpp — UTF-8 validation, repair and safe cutting.
 #include "util/utf8.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace runtimo::util {
 
+namespace {
+
+// What a lead byte announces: the character's length and the allowed range of its second byte,
+// which excludes overlongs, surrogates and code points above U+10FFFF (Unicode table 3-7).
+// Length 0: not a lead byte.
+struct Lead {
+  std::size_t length = 0;
+  std::uint8_t low = 0x80, high = 0xBF;
+};
+
+Lead lead_of(std::uint8_t c) {
+  Lead l;
+  if (c < 0x80) {
+    l.length = 1;
+  } else if (c >= 0xC2 && c <= 0xDF) {
+    l.length = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    l.length = 3;
+    if (c == 0xE0) l.low = 0xA0;
+    if (c == 0xED) l.high = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    l.length = 4;
+    if (c == 0xF0) l.low = 0x90;
+    if (c == 0xF4) l.high = 0x8F;
+  }
+  return l;
+}
+
+// The bytes of p[0, n) that begin a well-formed character: all of it (== lead length) when it
+// is complete, fewer for a truncated one (its "maximal subpart"), 0 when p[0] starts nothing.
+std::size_t valid_prefix(const std::uint8_t *p, std::size_t n) {
+  const Lead l = lead_of(p[0]);
+  if (l.length <= 1) return l.length;
+  if (n < 2 || p[1] < l.low || p[1] > l.high) return 0;
+  std::size_t k = 2;
+  while (k < l.length && k < n && (p[k] & 0xC0) == 0x80) ++k;
+  return k;
+}
+
+std::size_t character_length(const std::uint8_t *p, std::size_t n) {
+  const std::size_t k = valid_prefix(p, n);
+  return k == lead_of(p[0]).length ? k : 0;
+}
+
+}  // namespace
+
 bool is_valid_utf8(std::string_view s) {
   const auto *p = reinterpret_cast<const std::uint8_t *>(s.data());
   const std::size_t n = s.size();
-  std::size_t i = 0;
-  while (i < n) {
-    const std::uint8_t c = p[i];
-    if (c < 0x80) {
+  for (std::size_t i = 0; i < n;) {
+    if (p[i] < 0x80) {
       ++i;
       continue;
     }
-    std::size_t len;
-    std::uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
+    const std::size_t len = character_length(p + i, n - i);
+    if (len == 0) return false;
     i += len;
   }
   return true;
+}
+
+std::string repair_utf8(std::string_view s) {
+  if (is_valid_utf8(s)) return std::string(s);
+  const auto *p = reinterpret_cast<const std::uint8_t *>(s.data());
+  const std::size_t n = s.size();
+  std::string out;
+  out.reserve(n + 8);
+  for (std::size_t i = 0; i < n;) {
+    const std::size_t len = character_length(p + i, n - i);
+    if (len != 0) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      i += std::max<std::size_t>(1, valid_prefix(p + i, n - i));  // one U+FFFD per subpart
+    }
+  }
+  return out;
 }
 
 std::size_t utf8_cut(std::string_view s, std::size_t limit) {
