@@ -54,7 +54,7 @@ struct Settings {
 
   std::uint64_t segment_bytes = 64ull << 20;
   std::string sync = "durable";  // always | durable | never
-  std::uint64_t max_output_bytes = 1024;   // strings in journaled values are cut past this
+  std::uint64_t max_output_bytes = 256;    // strings in journaled values are cut past this
   std::uint64_t max_line_bytes = 65536;    // no journal line is longer
   std::uint64_t default_deadline_ms = 30000;
   std::string log_level = "warning";

@@ -50,8 +50,10 @@ namespace {
 constexpr std::size_t kMaxNameBytes = 256;
 constexpr std::size_t kMaxSessionBytes = 128;
 
+// Milliseconds to the microsecond (what the journal and the result report).
 double ms_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
+  return static_cast<double>(us) / 1000.0;
 }
 
 std::string position_of(std::string_view text, std::size_t pos) {

@@ -5,6 +5,8 @@
 // thread that outlived its job — touches only memory that stays valid.
 #include "exec/job_handles.hpp"
 
+#include <pthread.h>
+
 #include <array>
 #include <stdexcept>
 #include <tuple>
@@ -22,8 +24,31 @@ constexpr std::uint64_t kIndexMask = (1u << kIndexBits) - 1;
 constexpr std::size_t kChunkSlots = 256;
 constexpr std::size_t kChunks = (std::size_t{1} << kIndexBits) / kChunkSlots;
 
+// A reader-writer lock that prefers writers: a plugin thread calling host functions in a tight
+// loop on a handle must not keep the host from taking the handle back (glibc's default rwlock,
+// behind std::shared_mutex, prefers readers).
+class Gate {
+ public:
+  Gate() {
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&lock_, &attr);
+    pthread_rwlockattr_destroy(&attr);
+  }
+  Gate(const Gate &) = delete;
+  Gate &operator=(const Gate &) = delete;
+  void lock() { pthread_rwlock_wrlock(&lock_); }
+  void unlock() { pthread_rwlock_unlock(&lock_); }
+  void lock_shared() { pthread_rwlock_rdlock(&lock_); }
+  void unlock_shared() { pthread_rwlock_unlock(&lock_); }
+
+ private:
+  pthread_rwlock_t lock_;
+};
+
 struct Slot {
-  std::shared_mutex gate;      // shared: a host call in flight; exclusive: lending, returning
+  Gate gate;                     // shared: a host call in flight; exclusive: lending, returning
   std::uint64_t generation = 1;  // guarded by gate
   Job *job = nullptr;            // guarded by gate; null while not lent
 };
@@ -33,7 +58,7 @@ class HandleTable {
   rt_job *open(Job &job) {
     const std::uint64_t index = allocate();
     Slot &slot = *slot_at(index);
-    std::unique_lock lock(slot.gate);
+    std::unique_lock lock(slot.gate);  // Gate is Lockable
     slot.job = &job;
     return encode(index, slot.generation);
   }
@@ -53,7 +78,7 @@ class HandleTable {
   }
 
   // Locks the slot shared and returns it with its job, or {nullptr, nullptr}.
-  std::pair<std::shared_mutex *, Job *> acquire(const rt_job *handle) {
+  std::pair<void *, Job *> acquire(const rt_job *handle) {
     const auto [index, generation] = decode(handle);
     Slot *slot = slot_at(index);
     if (slot == nullptr) return {nullptr, nullptr};
@@ -62,7 +87,7 @@ class HandleTable {
       slot->gate.unlock_shared();
       return {nullptr, nullptr};
     }
-    return {&slot->gate, slot->job};
+    return {slot, slot->job};
   }
 
  private:
@@ -114,11 +139,11 @@ rt_job *open_job_handle(Job &job) { return table().open(job); }
 void close_job_handle(rt_job *handle) { table().close(handle); }
 
 JobAccess::JobAccess(const rt_job *handle) {
-  std::tie(gate_, job_) = table().acquire(handle);
+  std::tie(slot_, job_) = table().acquire(handle);
 }
 
 JobAccess::~JobAccess() {
-  if (gate_ != nullptr) gate_->unlock_shared();
+  if (slot_ != nullptr) static_cast<Slot *>(slot_)->gate.unlock_shared();
 }
 
 }  // namespace runtimo::exec

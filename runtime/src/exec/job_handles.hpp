@@ -15,7 +15,6 @@
 
 #include <runtimo/abi.h>
 
-#include <shared_mutex>
 
 namespace runtimo::exec {
 
@@ -51,7 +50,7 @@ class JobAccess {
   explicit operator bool() const { return job_ != nullptr; }
 
  private:
-  std::shared_mutex *gate_ = nullptr;
+  void *slot_ = nullptr;  // the table's slot, locked shared while this lives
   Job *job_ = nullptr;
 };
 

@@ -48,7 +48,7 @@ json::object terminal_body(const Services &services, const JobResult &r, const j
   body.put("duration_ms", r.duration_ms);
   body.put("timing", timing);
   body.fit("message", json::string(r.message), services.bounds->max_string_bytes);
-  body.fit("error", r.error ? r.error->to_json() : json::value(nullptr), body.room() / 4);
+  if (r.error) body.fit("error", r.error->to_json(), body.room() / 4);
   if (!r.telemetry.is_null()) body.fit("telemetry", telemetry_after(r.telemetry), body.room() / 4);
   if (!r.processes.is_null()) body.fit("processes", processes_after(r.processes), body.room() / 3);
   body.fit("data", r.data, body.room());
@@ -62,7 +62,7 @@ void journal_rejection(const Services &services, JobResult &result) {
     BoundedBody body(*services.bounds, result.job_id);
     body.fit("capability", json::string(result.capability), kMaxNameBytes);
     body.put("stage", json::string(result.stage));
-    body.put("dry_run", result.dry_run);
+    if (result.dry_run) body.put("dry_run", true);
     body.put("duration_ms", result.duration_ms);
     if (!result.guard.is_null()) body.fit("guard", result.guard, body.room() / 2);
     body.fit("error", result.error ? result.error->to_json() : json::value(nullptr), body.room());
@@ -80,8 +80,8 @@ JobRecord::JobRecord(const Services &services, const Job &job, const json::value
   body.put("capability", json::string(job.capability->name));
   body.put("plugin", json::string(job.capability->plugin_name));
   body.put("plugin_version", json::string(job.capability->plugin_version));
-  body.put("dry_run", job.dry_run);
-  body.put("session", json::string(job.session));
+  if (job.dry_run) body.put("dry_run", true);
+  if (!job.session.empty()) body.put("session", json::string(job.session));
   body.put("deadline_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
                               job.deadline - std::chrono::steady_clock::now())
                               .count());

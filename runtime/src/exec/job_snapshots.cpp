@@ -21,8 +21,11 @@ std::uint64_t us_since(Clock::time_point t0) {
       std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count());
 }
 
+// Unix time in seconds, to the millisecond.
 double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  return static_cast<double>(ms.count()) / 1000.0;
 }
 
 // Summary mode: the guard's reading stands in for the telemetry — the one the guard has just
@@ -37,7 +40,7 @@ json::object pressure_telemetry(const std::filesystem::path &home,
 }
 
 json::object pid_summary(const std::vector<std::int64_t> &pids, std::uint64_t cost_us) {
-  return json::object{{"total", pids.size()}, {"cost_us", cost_us}, {"mode", "summary"}};
+  return json::object{{"total", pids.size()}, {"cost_us", cost_us}};
 }
 
 // Summary mode delta from two pid censuses: appeared processes are looked up one by one (as

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <stdexcept>
 #include <utility>
@@ -306,12 +307,14 @@ SystemPressure read_pressure(const std::filesystem::path &home) {
 }
 
 boost::json::object to_json(const SystemPressure &p) {
-  return json::object{{"mem_available_pct", p.mem_available_pct},
-                      {"load_per_cpu", p.load_per_cpu},
-                      {"psi_memory_some_avg10", p.psi_memory_some_avg10},
-                      {"psi_cpu_some_avg10", p.psi_cpu_some_avg10},
-                      {"psi_io_some_avg10", p.psi_io_some_avg10},
-                      {"home_free_pct", p.home_free_pct}};
+  // Two decimals say all these readings mean, and keep every job's journal lines short.
+  const auto r = [](double v) { return v < 0 ? v : std::round(v * 100.0) / 100.0; };
+  return json::object{{"mem_available_pct", r(p.mem_available_pct)},
+                      {"load_per_cpu", r(p.load_per_cpu)},
+                      {"psi_memory_some_avg10", r(p.psi_memory_some_avg10)},
+                      {"psi_cpu_some_avg10", r(p.psi_cpu_some_avg10)},
+                      {"psi_io_some_avg10", r(p.psi_io_some_avg10)},
+                      {"home_free_pct", r(p.home_free_pct)}};
 }
 
 }  // namespace runtimo::snapshot

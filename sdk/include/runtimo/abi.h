@@ -36,15 +36,35 @@
  * ---------
  * The host may call validate() and execute() of the same capability from several threads at
  * once, for different jobs, unless the capability sets RT_CAP_SERIAL (then the host serialises
- * calls to that capability). Every rt_host_api function is thread-safe, but a given rt_job
- * belongs to the call that received it: use it only on that call's thread and only until that
- * call returns.
+ * calls to that capability). Every rt_host_api function is thread-safe. An rt_job handle is
+ * lent for one call (validate or execute) and may be used from any thread until that call
+ * returns; the host then takes it back (waiting for host calls in flight on it). A handle used
+ * after that — by a thread the plugin left running, or a copy it kept — is refused without
+ * effect: functions returning rt_status return RT_INVALID_ARGS, cancelled() returns 1,
+ * remaining_ms() 0, the context getters an empty string, and nothing is journaled. A NULL or
+ * made-up handle is refused the same way.
+ *
+ * When each host function may be called
+ * -------------------------------------
+ * Each function below says "Calls: validate, execute" or "Calls: execute". A call that
+ * belongs to execute made during validate (set_output, wal_event) is refused with
+ * RT_INVALID_ARGS and the reason recorded as by set_error(): validate() only looks and
+ * decides; it must not change the machine, report output or journal anything.
+ *
+ * Text
+ * ----
+ * Every string a plugin hands over (messages, hints, JSON) must be UTF-8. JSON that is not
+ * valid UTF-8 is refused (RT_INVALID_ARGS); messages and hints that are not are repaired (each
+ * bad sequence becomes U+FFFD) so that the job's record can always be written. What a plugin
+ * hands over is journaled bounded: strings past journal.max_output_bytes and values that do not
+ * fit a line of journal.max_line_bytes are cut, with their size and SHA-256 recorded.
  *
  * Lifetime
  * --------
- * The host never unloads a plugin library while the process lives, so the rt_plugin table,
- * the capability tables and every string in them must stay valid and unchanged for the life
- * of the process (static storage is the norm).
+ * The host never unloads a plugin library while the process lives (it keeps every library it
+ * opened, rejected ones included), so the rt_plugin table, the capability tables and every
+ * string in them must stay valid and unchanged for the life of the process (static storage
+ * is the norm).
  */
 #ifndef RUNTIMO_ABI_H
 #define RUNTIMO_ABI_H
@@ -96,16 +116,16 @@ typedef struct rt_str {
   size_t len;
 } rt_str;
 
-/* An opaque handle for one job. Valid only during the plugin call that received it, and
- * only on that call's thread. */
+/* An opaque handle for one job, lent for the plugin call that received it (see "Threading").
+ * It is not a pointer to anything the plugin may read. */
 typedef struct rt_job rt_job;
 
 /* Capability flags (rt_capability.flags). */
 #define RT_CAP_READ_ONLY (1u << 0)     /* never changes the machine */
 #define RT_CAP_DESTRUCTIVE (1u << 1)   /* may destroy state (kill, delete, overwrite) */
 #define RT_CAP_IDEMPOTENT (1u << 2)    /* running twice has the same effect as once */
-#define RT_CAP_MUTATES_FILES (1u << 3) /* writes files: must call backup before mutating */
-#define RT_CAP_SPAWNS (1u << 4)        /* starts processes (through the host's spawn service) */
+#define RT_CAP_MUTATES_FILES (1u << 3) /* writes files (declared for the operator and for undo) */
+#define RT_CAP_SPAWNS (1u << 4)        /* starts processes */
 #define RT_CAP_RESCUE (1u << 5)        /* allowed while the resource guard refuses others */
 #define RT_CAP_SERIAL (1u << 6)        /* not thread-safe: the host serialises its calls */
 #define RT_CAP_KNOWN_FLAGS ((1u << 7) - 1u)
@@ -138,9 +158,9 @@ typedef struct rt_process_identity {
 
 /*
  * The vtable of services the host offers. The same table is passed to every plugin call; it
- * lives for the life of the process. Every function is thread-safe. A function pointer may be
- * NULL only if it lies beyond struct_size (check with RT_HAS_FIELD before using any field
- * added after ABI 1.0).
+ * lives for the life of the process. Every function is thread-safe and never blocks for long
+ * (the snapshot calls read /proc). A function pointer may be NULL only if it lies beyond
+ * struct_size (check with RT_HAS_FIELD before using any field added after ABI 1.0).
  *
  * Strings a host function returns through an rt_str out-parameter are owned by the host and
  * stay valid until the job ends (the plugin call that received `job` returns), unless stated
@@ -153,44 +173,50 @@ typedef struct rt_host_api {
 
   /* -- context ------------------------------------------------------------------------- */
 
-  /* The job id (32 lowercase hex digits). */
+  /* The job id (32 lowercase hex digits). Calls: validate, execute. */
   rt_str (*job_id)(const rt_job *job);
-  /* The session id the job belongs to, or an empty string. */
+  /* The session id the job belongs to, or an empty string. Calls: validate, execute. */
   rt_str (*session_id)(const rt_job *job);
   /* 1 when the job is a dry run: the plugin must not change the machine and should describe
-   * what it would do through set_output(). */
+   * what it would do through set_output(). Calls: validate, execute. */
   int32_t (*dry_run)(const rt_job *job);
-  /* The working directory relative paths are resolved against (absolute, NUL-terminated). */
+  /* The working directory relative paths are resolved against (absolute, NUL-terminated).
+   * Calls: validate, execute. */
   rt_str (*working_dir)(const rt_job *job);
   /* Milliseconds left before the job's deadline (0 when it has passed). Long-running code
-   * polls this or cancelled() and returns RT_TIMEOUT / RT_CANCELLED. */
+   * polls this or cancelled() and returns RT_TIMEOUT / RT_CANCELLED. Calls: validate, execute. */
   int64_t (*remaining_ms)(const rt_job *job);
-  /* 1 when the job was cancelled or its deadline passed. */
+  /* 1 when the job was cancelled or its deadline passed (and for a handle no longer lent, so
+   * a stray loop stops). Calls: validate, execute. */
   int32_t (*cancelled)(const rt_job *job);
 
   /* -- result -------------------------------------------------------------------------- */
 
   /* Set the job's output: `data_json` is one JSON value (usually an object) and `message` a
    * one-line human summary. The host copies both. Returns RT_INVALID_ARGS when data_json is
-   * not valid JSON. Calling it again replaces the previous output. */
+   * not valid JSON (UTF-8, one value), with the reason recorded. Calling it again replaces the
+   * previous output. Calls: execute. */
   rt_status (*set_output)(rt_job *job, rt_str data_json, rt_str message);
   /* Record why the call failed: `status` (not RT_OK), a message that says what was wrong and
    * the value that was wrong, and a hint saying how to fix it (may be empty). The host
-   * copies both strings. The plugin function then returns the same status. */
+   * copies both strings (repairing any that is not UTF-8). RT_OK or an unknown status is
+   * recorded as RT_INTERNAL. The plugin function then returns the same status.
+   * Calls: validate, execute. */
   void (*set_error)(rt_job *job, rt_status status, rt_str message, rt_str hint);
 
   /* -- journal (WAL service) ----------------------------------------------------------- */
 
   /* Append an audit event to the job's record in the journal. `type` is a short name
    * ([a-z0-9_.]+); the event is journaled as "job.note" with {"note": type, "data": payload}.
-   * payload_json must be a JSON object. Durable (fdatasync) before it returns. */
+   * payload_json must be a JSON object. Durable (fdatasync) before it returns; always
+   * journaled before the job's terminal event. Calls: execute. */
   rt_status (*wal_event)(rt_job *job, rt_str type, rt_str payload_json);
 
   /* -- snapshot provider --------------------------------------------------------------- */
 
   /* Identity of one process, without scanning /proc. `out->struct_size` must be set by the
    * caller. Returns RT_OK with out->exists = 0 when the process does not exist,
-   * RT_INVALID_ARGS for pid <= 0 or pid > INT32_MAX. */
+   * RT_INVALID_ARGS for pid <= 0 or pid > INT32_MAX. Calls: validate, execute. */
   rt_status (*process_identity)(rt_job *job, int64_t pid, rt_process_identity *out);
 
   /* -- policy -------------------------------------------------------------------------- */
@@ -201,13 +227,14 @@ typedef struct rt_host_api {
    * `*resolved` (may be NULL) receives the resolved absolute path (NUL-terminated, valid until
    * the job ends). On refusal returns RT_DENIED (protected file, outside the allowed
    * prefixes), RT_INVALID_ARGS (empty, NUL byte, too long) or RT_NOT_FOUND, and has already
-   * recorded the reason with set_error(). */
+   * recorded the reason with set_error(). Calls: validate, execute. */
   rt_status (*check_path)(rt_job *job, rt_str path, uint32_t access, rt_str *resolved);
 
   /* check_path(), then open the resolved path without following any symlink (openat2 with
    * RESOLVE_NO_SYMLINKS, so a component swapped for a symlink after the check is refused),
    * O_CLOEXEC | O_NOCTTY | O_NONBLOCK added to `open_flags`. On RT_OK *fd receives a file
-   * descriptor the plugin owns and must close(); `*resolved` (may be NULL) as check_path. */
+   * descriptor the plugin owns and must close(); `*resolved` (may be NULL) as check_path.
+   * Calls: validate, execute. */
   rt_status (*open_path)(rt_job *job, rt_str path, uint32_t access, int32_t open_flags,
                          int32_t *fd, rt_str *resolved);
 
@@ -216,12 +243,13 @@ typedef struct rt_host_api {
    * leader, processes of configured protected units) with a message that names only the pid,
    * RT_INVALID_ARGS for pid <= 0 or > INT32_MAX. A process that does not exist is not
    * protected (RT_OK), so the answer reveals nothing about which processes exist. Reasons
-   * are recorded with set_error() as for check_path. */
+   * are recorded with set_error() as for check_path. Calls: validate, execute. */
   rt_status (*check_process)(rt_job *job, int64_t pid);
 
   /* -- log ----------------------------------------------------------------------------- */
 
-  /* Log a line into the host's log (stderr by default), tagged with the plugin and job. */
+  /* Log a line into the host's log (stderr by default), tagged with the plugin and job.
+   * Calls: validate, execute. */
   void (*log)(rt_job *job, rt_log_level level, rt_str message);
 
   /* -- snapshot provider, ABI 1.1 (check RT_HAS_FIELD before use) ----------------------- */
@@ -231,7 +259,8 @@ typedef struct rt_host_api {
    * `sections_json` is a JSON array of section names to capture, or empty/"[]" for all; an
    * unknown name is RT_INVALID_ARGS with the reason recorded by set_error(). On RT_OK `*out`
    * receives one JSON object (owned by the host, valid until the job ends); the shape is
-   * documented in the README ("Telemetry"). Numbers are numbers: bytes, percent, seconds. */
+   * documented in the README ("Telemetry"). Numbers are numbers: bytes, percent, seconds.
+   * Calls: validate, execute. */
   rt_status (*telemetry)(rt_job *job, rt_str sections_json, rt_str *out);
 
   /* A fresh scan of every process, filtered, sorted and limited by `query_json` (a JSON
@@ -241,7 +270,7 @@ typedef struct rt_host_api {
    * set_error(). On RT_OK `*out` receives one JSON object {ts, cost_us, interval_ms, summary,
    * matched, returned, query, processes:[...]} (owned by the host, valid until the job ends); with "tree" the
    * processes come in tree order, each with its "depth". CPU % covers the interval since the
-   * host's previous process scan (-1 when there was none). */
+   * host's previous process scan (-1 when there was none). Calls: validate, execute. */
   rt_status (*processes)(rt_job *job, rt_str query_json, rt_str *out);
 } rt_host_api;
 
