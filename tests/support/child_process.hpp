@@ -95,7 +95,11 @@ class LiveChild {
  public:
   // argv[0] must be a path. When ignore_sigterm is set the child ignores SIGTERM (inherited
   // through exec), to test escalation.
+  // The constructor returns once the child has exec'd (or failed to): the write end of a
+  // close-on-exec pipe closes at exec, which the parent sees as end of file.
   explicit LiveChild(const std::vector<std::string> &argv, bool ignore_sigterm = false) {
+    int exec_seen[2];
+    if (::pipe2(exec_seen, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
@@ -104,8 +108,16 @@ class LiveChild {
       for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
       args.push_back(nullptr);
       ::execv(args[0], args.data());
+      (void)!::write(exec_seen[1], "x", 1);  // exec failed
       ::_exit(127);
     }
+    ::close(exec_seen[1]);
+    char byte;
+    ssize_t n;
+    while ((n = ::read(exec_seen[0], &byte, 1)) < 0 && errno == EINTR) {
+    }
+    ::close(exec_seen[0]);
+    if (n != 0) throw std::runtime_error("cannot exec " + argv.at(0));
   }
   ~LiveChild() {
     if (!reaped_) {
@@ -147,21 +159,20 @@ inline pid_t vanished_pid() {
 
 // A `sleep SECONDS` child that has finished exec and gone to sleep, so its comm, cmdline,
 // memory and state are settled when a test looks at them (a different SECONDS tells two apart).
+// LiveChild returns after the exec; the step from running to sleeping in nanosleep has no
+// event to wait for, so it is watched (yielding the CPU, never sleeping a guessed time).
 class Sleeper {
  public:
   explicit Sleeper(const std::string &seconds = "30.25") : child_({"/bin/sleep", seconds}) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    const std::string dir = "/proc/" + std::to_string(pid()) + "/";
-    const std::string cmdline = "/bin/sleep" + std::string(1, '\0') + seconds + '\0';
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    const std::string stat_path = "/proc/" + std::to_string(pid()) + "/stat";
     while (std::chrono::steady_clock::now() < deadline) {
-      const std::string stat = read_file(dir + "stat");
+      const std::string stat = read_file(stat_path);
       const std::size_t close = stat.rfind(')');
-      if (read_file(dir + "cmdline") == cmdline && close != std::string::npos &&
-          stat.compare(close + 2, 1, "S") == 0)
-        return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      if (close != std::string::npos && stat.compare(close + 2, 1, "S") == 0) return;
+      std::this_thread::yield();
     }
-    throw std::runtime_error("the sleep child did not settle");
+    throw std::runtime_error("the sleep child did not go to sleep");
   }
   pid_t pid() const { return child_.pid(); }
 

@@ -306,11 +306,13 @@ BOOST_AUTO_TEST_CASE(loading_every_case_at_once_keeps_the_good_and_records_each_
       }
     }
   }
-  BOOST_TEST(loaded == (std::set<std::string>{"good_c", "order_probe", "slow", "spawner",
-                                              "stdout_writer", "throws"}));
+  BOOST_TEST(loaded == (std::set<std::string>{"good_c", "hostile", "noter", "order_probe", "slow",
+                                              "spawner", "stdout_writer", "throws"}));
   std::vector<std::string> names;
   for (const LoadedCapability *c : registry->capabilities()) names.push_back(c->name);
-  BOOST_TEST(names == (std::vector<std::string>{"Echo", "OrderProbe", "Slow", "Spawn",
+  BOOST_TEST(names == (std::vector<std::string>{"BadText", "Echo", "HugeNote", "HugeOutput",
+                                                 "LateCalls", "LateCallsReport", "Note",
+                                                 "OrderProbe", "OutputInValidate", "Slow", "Spawn",
                                                  "StdoutWriter", "Throw"}));
 }
 
@@ -323,4 +325,23 @@ BOOST_AUTO_TEST_CASE(the_shipped_plugins_all_load) {
   for (const PluginRecord &record : registry->records()) {
     BOOST_TEST(record.loaded, record.path.string() << ": " << record.reason);
   }
+}
+
+BOOST_AUTO_TEST_CASE(only_for_loads_the_plugin_named_after_the_capability_and_falls_back_to_all) {
+  LoadOptions options;
+  options.dirs = {case_dir("good_c"), case_dir("noter"), case_dir("slow")};
+  // libcap_noter.so is not named after Note, libcap_slow.so is named after Slow.
+  options.only_for = "slow";
+  const auto slow = PluginRegistry::load(options);
+  BOOST_TEST_REQUIRE(slow->records().size() == 1u);
+  BOOST_TEST(slow->records().front().name == "slow");
+  BOOST_TEST(slow->find("Slow") != nullptr);
+  // No file is named after Echo (it lives in libcap_good_c.so): every file is tried.
+  options.only_for = "Echo";
+  const auto echo = PluginRegistry::load(options);
+  BOOST_TEST(echo->records().size() == 3u);
+  BOOST_TEST(echo->find("Echo") != nullptr);
+  // A name nothing provides loads everything, and finds nothing.
+  options.only_for = "NoSuchThing";
+  BOOST_TEST(PluginRegistry::load(options)->records().size() == 3u);
 }

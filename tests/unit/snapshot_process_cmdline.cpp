@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <string>
+#include <thread>
 
 using runtimo::snapshot::ArgumentArea;
 using runtimo::snapshot::CmdlineReader;
@@ -57,11 +59,13 @@ std::string read_with(CmdlineReader &reader, pid_t pid, const ArgumentArea &area
   return buf;
 }
 
-// Waits until the child's command line (from the kernel) starts with `prefix`.
+// Watches (yielding, bounded by 10 s) until the child's command line (from the kernel) starts
+// with `prefix`: a title a program sets itself has no event to wait on.
 void wait_for_cmdline(pid_t pid, const std::string &prefix) {
-  for (int i = 0; i < 2500; ++i) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
     if (kernel_cmdline(pid).rfind(prefix, 0) == 0) return;
-    ::usleep(2000);
+    std::this_thread::yield();
   }
   BOOST_FAIL("child " << pid << " never showed a command line starting with " << prefix);
 }

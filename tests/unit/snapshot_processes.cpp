@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -65,11 +66,13 @@ std::string first_line(const std::string &path) {
   return line;
 }
 
-// Waits (bounded) until the child has exec'd: its comm is `comm`.
+// Watches (yielding, bounded by 10 s) until the child's comm is `comm`: the exec has no event
+// the test could wait on once the child is not the test's own LiveChild.
 void wait_for_comm(pid_t pid, const std::string &comm) {
-  for (int i = 0; i < 400; ++i) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
     if (std::string(snap::read_process_identity(pid).comm) == comm) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::yield();
   }
   BOOST_FAIL("child " << pid << " never became " << comm);
 }
@@ -196,17 +199,28 @@ BOOST_AUTO_TEST_CASE(busy_child_uses_cpu_over_the_interval) {
   }
   snap::ProcessSampler sampler;
   const snap::ProcessSnapshot first = sampler.capture();
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const snap::ProcessInfo *p1 = find(first, child);
+  BOOST_TEST_REQUIRE(p1 != nullptr);
+  // However loaded the machine, wait until the child has run 10 ticks more (the interval is
+  // whatever it takes), then compare the figure with the ticks themselves.
+  const auto ticks_of = [&] {
+    snap::ProcessSampler probe;
+    const snap::ProcessInfo *p = find(probe.capture(), child);
+    return p != nullptr ? p->cpu_time_ticks : 0;
+  };
+  while (ticks_of() < p1->cpu_time_ticks + 10) std::this_thread::yield();
   const snap::ProcessSnapshot second = sampler.capture();
   ::kill(child, SIGKILL);
   ::waitpid(child, nullptr, 0);
-  const snap::ProcessInfo *p1 = find(first, child);
   const snap::ProcessInfo *p2 = find(second, child);
-  BOOST_TEST_REQUIRE(p1 != nullptr);
   BOOST_TEST_REQUIRE(p2 != nullptr);
   BOOST_TEST(p1->cpu_pct == -1.0);
-  BOOST_TEST(second.interval_ms >= 200.0);
-  BOOST_TEST(p2->cpu_pct > 20.0);
+  const double ticks = static_cast<double>(p2->cpu_time_ticks - p1->cpu_time_ticks);
+  const double expected = 100.0 * ticks / static_cast<double>(::sysconf(_SC_CLK_TCK)) /
+                          (second.interval_ms / 1000.0);
+  BOOST_TEST(ticks >= 10.0);
+  BOOST_TEST(p2->cpu_pct > 0.0);
+  BOOST_TEST(std::fabs(p2->cpu_pct - expected) < 0.01 * expected + 0.01);
   BOOST_TEST(p2->cpu_pct <= 105.0);  // one thread: at most one core (and a tick of rounding)
   const json::object summary = second.summary();
   const json::array &top = summary.at("top_cpu").as_array();

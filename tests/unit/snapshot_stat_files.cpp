@@ -66,7 +66,6 @@ BOOST_AUTO_TEST_CASE(kept_files_read_what_fresh_files_read) {
   BOOST_TEST(kept.size() == first.processes.size());  // one per process the scan read
   for (const int fd : kept) BOOST_TEST((::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0);
 
-  ::usleep(30000);
   const snap::ProcessSnapshot again = sampler.capture(kept_scan());
   snap::ProcessSampler fresh_sampler;
   snap::ProcessSnapshotOptions fresh = kept_scan();
