@@ -8,7 +8,9 @@
 //     until the process is gone (target ≤ 20 ms);
 //   * the peer: what runtimo 0.1.5 does by construction to kill a process — `/bin/kill -TERM P`
 //     followed by its fixed 500 ms wait before it checks — timed the same way;
-//   * `/bin/kill -TERM P` alone, the floor of any command that starts a process to kill one.
+//   * `/bin/kill -TERM P` alone, the floor of any command that starts a process to kill one;
+//   * `runtimo run FileRead` of a 1 KiB file against `cat` of the same file, interleaved run by
+//     run (target: ≤ 4 × cat, issue 7).
 // Each runtimo command runs in a fresh home (durable journal, the default config), so the
 // journal's fdatasyncs are included.
 #include "bench_support.hpp"
@@ -112,12 +114,43 @@ int main(int argc, char **argv) {
     return ms;
   });
 
+  // FileRead of 1 KiB against cat of it, run by run, so both see the same machine.
+  const std::string small = std::filesystem::path(home).parent_path() / "small.txt";
+  {
+    std::string text;
+    for (int i = 0; text.size() < 1024; ++i) text += "line " + std::to_string(i) + " of a small file\n";
+    text.resize(1024);
+    std::FILE *f = std::fopen(small.c_str(), "w");
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+  }
+  const std::vector<std::string> read_cmd{runtimo, "run", "FileRead", "{\"path\":\"" + small + "\"}",
+                                          "--home", home};
+  std::vector<double> read_ms, cat_ms;
+  for (int i = 0; i < runs + 2; ++i) {
+    auto t0 = Clock::now();
+    if (bench::spawn_wait({"/bin/cat", small}) != 0) std::abort();
+    const double c = elapsed_ms(t0);
+    t0 = Clock::now();
+    if (bench::spawn_wait(read_cmd) != 0) std::abort();
+    const double r = elapsed_ms(t0);
+    if (i < 2) continue;
+    cat_ms.push_back(c);
+    read_ms.push_back(r);
+  }
+  const Stats read_rt = bench::stats(read_ms), cat_floor = bench::stats(cat_ms);
+
   report("runtimo list", list, "(target <= 15 ms)");
   report("runtimo run Kill (process gone)", kill_rt, "(target <= 20 ms)");
   report("peer: kill + upstream 0.1.5 fixed 500 ms wait", kill_peer, "(>= 500 ms by construction)");
   report("floor: /bin/kill -TERM alone", kill_floor, "");
-  std::printf("{\"runs\":%d,\"list_ms\":%.2f,\"kill_ms\":%.2f,\"peer_kill_ms\":%.2f,\"bin_kill_ms\":%.2f}\n",
-              runs, list.median, kill_rt.median, kill_peer.median, kill_floor.median);
+  report("runtimo run FileRead (1 KiB file)", read_rt, "(target <= 4 x cat)");
+  report("floor: cat of the same file", cat_floor, "");
+  std::printf("FileRead / cat: %.2f x (medians)\n", read_rt.median / cat_floor.median);
+  std::printf("{\"runs\":%d,\"list_ms\":%.2f,\"kill_ms\":%.2f,\"peer_kill_ms\":%.2f,\"bin_kill_ms\":%.2f,"
+              "\"file_read_ms\":%.2f,\"cat_ms\":%.2f}\n",
+              runs, list.median, kill_rt.median, kill_peer.median, kill_floor.median, read_rt.median,
+              cat_floor.median);
   std::filesystem::remove_all(std::filesystem::path(home).parent_path());
   return 0;
 }
