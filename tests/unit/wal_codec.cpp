@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE wal_codec
 #include <boost/test/unit_test.hpp>
 
+#include "util/utf8.hpp"
 #include "wal/journal.hpp"
 #include "wal/line_codec.hpp"
 #include "wal/segment_names.hpp"
@@ -141,16 +142,27 @@ BOOST_AUTO_TEST_CASE(prepare_event_refuses_reserved_members_and_invalid_utf8) {
       detail::prepare_event("t", "j", boost::json::object{{"out", "h\xc3\xa9 \xf0\x9f\x98\x80"}}));
 }
 
+BOOST_AUTO_TEST_CASE(segment_numbers_order_and_increment_as_decimal_strings) {
+  BOOST_TEST(detail::segment_number_less("9", "10"));
+  BOOST_TEST(detail::segment_number_less("99999999999999999999", "100000000000000000000"));
+  BOOST_TEST(!detail::segment_number_less("20", "19"));
+  BOOST_TEST(!detail::segment_number_less("7", "7"));
+  BOOST_TEST(detail::next_segment_number("1") == "2");
+  BOOST_TEST(detail::next_segment_number("9") == "10");
+  BOOST_TEST(detail::next_segment_number("18446744073709551615") == "18446744073709551616");
+  BOOST_TEST(detail::next_segment_number("99999999999999999999999") == "100000000000000000000000");
+}
+
 BOOST_AUTO_TEST_CASE(utf8_validation_follows_rfc_3629) {
-  BOOST_TEST(detail::is_valid_utf8(""));
-  BOOST_TEST(detail::is_valid_utf8("plain ascii"));
-  BOOST_TEST(detail::is_valid_utf8("\xc3\xa9\xe2\x9c\x93\xf4\x8f\xbf\xbf"));
-  BOOST_TEST(!detail::is_valid_utf8("\xc3"));              // truncated
-  BOOST_TEST(!detail::is_valid_utf8("\xc0\x80"));          // overlong NUL
-  BOOST_TEST(!detail::is_valid_utf8("\xe0\x80\x80"));      // overlong 3-byte
-  BOOST_TEST(!detail::is_valid_utf8("\xed\xa0\x80"));      // surrogate
-  BOOST_TEST(!detail::is_valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
-  BOOST_TEST(!detail::is_valid_utf8("\x80"));              // lone continuation
+  BOOST_TEST(runtimo::util::is_valid_utf8(""));
+  BOOST_TEST(runtimo::util::is_valid_utf8("plain ascii"));
+  BOOST_TEST(runtimo::util::is_valid_utf8("\xc3\xa9\xe2\x9c\x93\xf4\x8f\xbf\xbf"));
+  BOOST_TEST(!runtimo::util::is_valid_utf8("\xc3"));              // truncated
+  BOOST_TEST(!runtimo::util::is_valid_utf8("\xc0\x80"));          // overlong NUL
+  BOOST_TEST(!runtimo::util::is_valid_utf8("\xe0\x80\x80"));      // overlong 3-byte
+  BOOST_TEST(!runtimo::util::is_valid_utf8("\xed\xa0\x80"));      // surrogate
+  BOOST_TEST(!runtimo::util::is_valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  BOOST_TEST(!runtimo::util::is_valid_utf8("\x80"));              // lone continuation
 }
 
 BOOST_AUTO_TEST_CASE(timestamps_are_rfc3339_utc_with_microseconds) {
@@ -163,10 +175,13 @@ BOOST_AUTO_TEST_CASE(timestamps_are_rfc3339_utc_with_microseconds) {
 }
 
 BOOST_AUTO_TEST_CASE(segment_names_are_wal_8_digits_jsonl_from_1) {
-  BOOST_TEST(detail::segment_file_name(1) == "wal-00000001.jsonl");
-  BOOST_TEST(detail::segment_file_name(123456789) == "wal-123456789.jsonl");
-  BOOST_TEST(detail::parse_segment_name("wal-00000001.jsonl").value() == 1u);
-  BOOST_TEST(detail::parse_segment_name("wal-123456789.jsonl").value() == 123456789u);
+  BOOST_TEST(detail::segment_file_name("1") == "wal-00000001.jsonl");
+  BOOST_TEST(detail::segment_file_name("123456789") == "wal-123456789.jsonl");
+  BOOST_TEST(detail::parse_segment_name("wal-00000001.jsonl").value() == "1");
+  BOOST_TEST(detail::parse_segment_name("wal-123456789.jsonl").value() == "123456789");
+  BOOST_TEST(detail::parse_segment_name("wal-1234567890123456789012345.jsonl").value() ==
+             "1234567890123456789012345");
+  BOOST_TEST(!detail::parse_segment_name("wal-0123456789.jsonl"));  // no padding past 8 digits
   BOOST_TEST(!detail::parse_segment_name("wal-00000000.jsonl"));
   BOOST_TEST(!detail::parse_segment_name("wal-0000001.jsonl"));
   BOOST_TEST(!detail::parse_segment_name("wal-0000000a.jsonl"));

@@ -1,5 +1,6 @@
-// wal_recovery — the recovery rules of FORMAT.md: a damaged last line of the newest segment is
-// kept in corrupt/ and cut; damage anywhere else is reported, never cut or skipped silently.
+// wal_recovery — the recovery rules of FORMAT.md: a torn tail (bytes after the last '\n') of
+// the newest segment is kept in corrupt/ and cut; a complete line is never cut, damaged or
+// not — damage anywhere is reported, kept, and never skipped silently.
 #define BOOST_TEST_MODULE wal_recovery
 #include <boost/test/unit_test.hpp>
 
@@ -110,21 +111,50 @@ BOOST_AUTO_TEST_CASE(torn_last_line_without_newline_is_kept_aside_and_cut) {
   BOOST_TEST(report.last_seq == 4u);
 }
 
-BOOST_AUTO_TEST_CASE(terminated_last_line_with_a_bad_crc_is_cut_too) {
+BOOST_AUTO_TEST_CASE(terminated_last_line_with_a_bad_crc_is_damage_kept_and_never_cut) {
   TempDir tmp;
   auto segment = journal_with(tmp, 3);
-  const std::string good = read_file(segment);
   std::string garbage =
       seal_line(boost::json::object{{"seq", 4}, {"ts", "x"}, {"type", "t"}, {"job", "j"}});
   garbage[garbage.size() - 3] = garbage[garbage.size() - 3] == '0' ? '1' : '0';  // wrong crc digit
   garbage += '\n';
   append_raw(segment, garbage);
+  const std::string before = read_file(segment);
 
   auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
-  expect_cut(*writer, segment, good, garbage);
-  BOOST_TEST(writer->recovery().reason.find("crc mismatch") != std::string::npos);
-  BOOST_TEST(writer->append("job.note", "j", {}, Durability::lazy) == 4u);
-  BOOST_TEST(verify_journal(tmp / "wal").ok());
+  BOOST_TEST(!writer->recovery().torn_tail_cut);
+  BOOST_TEST(read_file(segment) == before);
+  BOOST_TEST(std::filesystem::is_empty(tmp / "wal" / "corrupt"));
+  // Its seq still counts: the next event is numbered above it.
+  BOOST_TEST(writer->append("job.note", "j", {}, Durability::lazy) == 5u);
+  auto report = verify_journal(tmp / "wal");
+  BOOST_TEST_REQUIRE(report.problems.size() == 1u);
+  BOOST_TEST(report.problems[0].line == 4u);
+  BOOST_TEST(report.problems[0].what.find("crc mismatch") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_crlf_converted_journal_opened_three_times_is_never_cut) {
+  TempDir tmp;
+  auto segment = journal_with(tmp, 5);
+  std::string text = read_file(segment), crlf;
+  for (char c : text) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  write_raw(segment, crlf);
+  for (int round = 0; round < 3; ++round) {
+    auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
+    BOOST_TEST(!writer->recovery().torn_tail_cut);
+    BOOST_TEST(read_file(segment) == crlf);  // byte-identical: every line is damage, none cut
+  }
+  BOOST_TEST(std::filesystem::is_empty(tmp / "wal" / "corrupt"));
+  // Every line is damaged, yet their seqs count: seq does not restart at 1.
+  auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
+  BOOST_TEST(writer->append("job.note", "j", {}, Durability::lazy) == 6u);
+  auto report = verify_journal(tmp / "wal");
+  BOOST_TEST(report.problems.size() == 5u);
+  BOOST_TEST(report.lines == 6u);
+  BOOST_TEST(report.last_seq == 6u);
 }
 
 BOOST_AUTO_TEST_CASE(zeros_left_by_a_crash_at_the_end_are_cut) {
@@ -178,7 +208,7 @@ BOOST_AUTO_TEST_CASE(a_corrupt_middle_line_is_reported_never_cut_or_silently_ski
   BOOST_TEST(verify_journal(tmp / "wal").problems.size() == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(only_the_last_line_is_cut_and_seq_comes_from_the_last_good_line) {
+BOOST_AUTO_TEST_CASE(only_the_torn_tail_is_cut_and_seq_continues_above_damaged_lines) {
   TempDir tmp;
   auto segment = journal_with(tmp, 4);
   std::string text = read_file(segment);
@@ -190,7 +220,7 @@ BOOST_AUTO_TEST_CASE(only_the_last_line_is_cut_and_seq_comes_from_the_last_good_
 
   auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
   expect_cut(*writer, segment, text, torn);                                 // line 4 stays
-  BOOST_TEST(writer->append("job.note", "j", {}, Durability::lazy) == 4u);  // after seq 3
+  BOOST_TEST(writer->append("job.note", "j", {}, Durability::lazy) == 5u);  // above damaged 4
 
   auto report = verify_journal(tmp / "wal");
   BOOST_TEST_REQUIRE(report.problems.size() == 1u);

@@ -11,8 +11,9 @@
 
 namespace runtimo::wal::detail {
 
-ForwardLineScanner::ForwardLineScanner(int fd, std::filesystem::path path, std::size_t block_bytes)
-    : fd_(fd), path_(std::move(path)), buffer_(block_bytes, '\0') {}
+ForwardLineScanner::ForwardLineScanner(int fd, std::filesystem::path path, std::uint64_t start,
+                                       std::size_t block_bytes)
+    : fd_(fd), path_(std::move(path)), buffer_(block_bytes, '\0'), buffer_offset_(start) {}
 
 bool ForwardLineScanner::fill() {
   if (eof_) return false;

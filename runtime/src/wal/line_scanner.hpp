@@ -20,10 +20,11 @@ struct ScannedLine {
   bool terminated = true;
 };
 
-// Front to back, from offset 0 to end of file.
+// Front to back, from `start` (a line start) to end of file.
 class ForwardLineScanner {
  public:
-  ForwardLineScanner(int fd, std::filesystem::path path, std::size_t block_bytes = 1 << 20);
+  ForwardLineScanner(int fd, std::filesystem::path path, std::uint64_t start = 0,
+                     std::size_t block_bytes = 1 << 20);
   // The next line; false at end of file. Throws JournalError on a read error.
   bool next(ScannedLine &line);
 
