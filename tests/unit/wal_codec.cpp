@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "util/utf8.hpp"
+#include "wal/crc32c.hpp"
 #include "wal/journal.hpp"
 #include "wal/line_codec.hpp"
 #include "wal/segment_names.hpp"
@@ -11,6 +12,7 @@
 #include <boost/json.hpp>
 
 #include <cstdio>
+#include <random>
 #include <stdexcept>
 
 using namespace runtimo::wal;
@@ -37,6 +39,31 @@ std::string hex8(std::uint32_t v) {
 BOOST_AUTO_TEST_CASE(crc32c_check_value_is_e3069283) {
   BOOST_TEST(crc32c("123456789") == 0xe3069283u);
   BOOST_TEST(crc32c("") == 0u);
+  BOOST_TEST(~detail::crc32c_portable(~0u, "123456789") == 0xe3069283u);
+  if (detail::crc32c_hardware_available()) {
+    BOOST_TEST(~detail::crc32c_hardware(~0u, "123456789") == 0xe3069283u);
+  }
+}
+
+// The CPU's instruction and the table give the same CRC for every length and alignment, and
+// a CRC may be carried from one path to the other piece by piece.
+BOOST_AUTO_TEST_CASE(crc32c_hardware_and_portable_paths_agree_on_random_inputs) {
+  BOOST_TEST_MESSAGE("hardware CRC-32C: " << detail::crc32c_hardware_available());
+  if (!detail::crc32c_hardware_available()) return;
+  std::mt19937_64 random(20261128);
+  std::string buffer(70000, '\0');
+  for (auto &c : buffer) c = static_cast<char>(random());
+  for (int round = 0; round < 2000; ++round) {
+    std::size_t offset = random() % 64, length = random() % (round < 1000 ? 100 : 65000);
+    std::string_view piece(buffer.data() + offset, length);
+    auto state = static_cast<std::uint32_t>(random());
+    BOOST_TEST_REQUIRE(detail::crc32c_hardware(state, piece) ==
+                       detail::crc32c_portable(state, piece));
+    std::size_t cut = length == 0 ? 0 : random() % length;
+    std::uint32_t mixed = detail::crc32c_portable(detail::crc32c_hardware(~0u, piece.substr(0, cut)),
+                                                  piece.substr(cut));
+    BOOST_TEST_REQUIRE(mixed == detail::crc32c_hardware(~0u, piece));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(seal_line_appends_crc_as_last_member_over_the_line_without_it) {

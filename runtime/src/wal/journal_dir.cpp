@@ -29,8 +29,16 @@ int open_directory(int dirfd, const char *name) {
   return open_retrying(dirfd, name, O_RDONLY | O_DIRECTORY, 0);
 }
 
-JournalError directory_error(const std::filesystem::path &path, int err) {
+// `dirfd` and `name` as given to the open that failed with `err`.
+JournalError directory_error(int dirfd, const std::filesystem::path &path, const char *name,
+                             int err) {
   std::string what = "cannot open " + path.string() + ": ";
+  struct stat st {};
+  // O_DIRECTORY|O_NOFOLLOW on a link fails with ENOTDIR or ELOOP: say which it was.
+  if (err == ENOTDIR && ::fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+      S_ISLNK(st.st_mode)) {
+    err = ELOOP;
+  }
   if (err == ELOOP) {
     return JournalError(what + "it is a symbolic link, and the journal follows none (replace it "
                                "with the directory itself)");
@@ -51,14 +59,14 @@ JournalDir JournalDir::create(const std::filesystem::path &path) {
     throw_errno("create directory", path, errno);
   }
   int fd = open_directory(AT_FDCWD, path.c_str());
-  if (fd < 0) throw directory_error(path, errno);
+  if (fd < 0) throw directory_error(AT_FDCWD, path, path.c_str(), errno);
   return JournalDir(FileDescriptor(fd), path);
 }
 
 std::optional<JournalDir> JournalDir::open_existing(const std::filesystem::path &path) {
   int fd = open_directory(AT_FDCWD, path.c_str());
   if (fd < 0 && errno == ENOENT) return std::nullopt;
-  if (fd < 0) throw directory_error(path, errno);
+  if (fd < 0) throw directory_error(AT_FDCWD, path, path.c_str(), errno);
   return JournalDir(FileDescriptor(fd), path);
 }
 
@@ -69,7 +77,7 @@ std::optional<JournalDir> JournalDir::subdirectory(std::string_view name, bool c
   }
   int sub = open_directory(fd(), n.c_str());
   if (sub < 0 && errno == ENOENT && !create) return std::nullopt;
-  if (sub < 0) throw directory_error(path_of(name), errno);
+  if (sub < 0) throw directory_error(fd(), path_of(name), n.c_str(), errno);
   return JournalDir(FileDescriptor(sub), path_of(name));
 }
 
