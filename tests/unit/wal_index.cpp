@@ -193,21 +193,39 @@ BOOST_AUTO_TEST_CASE(a_crash_between_bucket_and_meta_writes_gives_correct_result
   auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
   run_jobs(*writer, 0, 10);
   JournalIndex::open(tmp / "wal", tmp / "index");
-  const std::string old_meta = read_file(tmp / "index" / "meta.json");
+  const std::string old_a = read_file(tmp / "index" / "meta-a"),
+                    old_b = read_file(tmp / "index" / "meta-b");
   run_jobs(*writer, 10, 10);
   JournalIndex::open(tmp / "wal", tmp / "index");  // buckets and meta both written
   // Put the old meta back: as if the crash came after the bucket records, before the meta.
-  write_raw(tmp / "index" / "meta.json", old_meta);
+  write_raw(tmp / "index" / "meta-a", old_a);
+  write_raw(tmp / "index" / "meta-b", old_b);
   run_jobs(*writer, 0, 3);  // more records for the same buckets, after the leftovers
   auto index = JournalIndex::open(tmp / "wal", tmp / "index");
   BOOST_TEST(!index->last_catch_up().rebuilt);  // the leftovers are cut, not trusted
   expect_matches_journal(*index, tmp / "wal", 20);
 
-  // A meta file cut short by the crash: rebuilt.
-  std::filesystem::resize_file(tmp / "index" / "meta.json", 40);
+  // The crash tore the meta write: the previous slot still holds a state, caught up from.
+  run_jobs(*writer, 20, 2);
+  JournalIndex::open(tmp / "wal", tmp / "index");
+  // Tear the slot of the highest generation (its header: "runtimo-index-meta <generation> …").
+  auto generation = [&](const char *slot) {
+    return std::stoull(read_file(tmp / "index" / slot).substr(std::string("runtimo-index-meta ").size()));
+  };
+  auto newest = tmp / "index" / (generation("meta-a") > generation("meta-b") ? "meta-a" : "meta-b");
+  std::string text = read_file(newest);
+  text[text.size() / 2] ^= 0x20;  // its CRC fails
+  write_raw(newest, text);
+  auto after_torn = JournalIndex::open(tmp / "wal", tmp / "index");
+  expect_matches_journal(*after_torn, tmp / "wal", 22);
+  BOOST_TEST(after_torn->max_seq() == writer->last_seq());
+
+  // Both slots cut short: rebuilt.
+  std::filesystem::resize_file(tmp / "index" / "meta-a", 40);
+  std::filesystem::resize_file(tmp / "index" / "meta-b", 40);
   auto rebuilt = JournalIndex::open(tmp / "wal", tmp / "index");
   BOOST_TEST(rebuilt->last_catch_up().rebuilt);
-  expect_matches_journal(*rebuilt, tmp / "wal", 20);
+  expect_matches_journal(*rebuilt, tmp / "wal", 22);
   BOOST_TEST(rebuilt->max_seq() == writer->last_seq());
 }
 

@@ -78,8 +78,13 @@ std::string stale_reason(const IndexState &state, const JournalDir &wal,
     if (static_cast<std::uint64_t>(st->st_size) < indexed.end) {
       return "segment " + name + " shrank below what was indexed";
     }
-    if (indexed.end == 0) continue;
-    // The boundary line: an in-place rewrite (same file, same or larger size) shows here.
+    // The boundary line shows an in-place rewrite of the same file. An older segment that
+    // kept exactly its indexed size is not read: a same-size edit there (lines swapped) is
+    // caught by the lookups, which re-check every line they return.
+    const bool last = i + 1 == state.segments.size();
+    if (indexed.end == 0 || (!last && static_cast<std::uint64_t>(st->st_size) == indexed.end)) {
+      continue;
+    }
     FileDescriptor fd = wal.open_regular(name, O_RDONLY);
     pread_exact(fd.get(), indexed.last_offset, indexed.end - indexed.last_offset, line,
                 wal.path_of(name));

@@ -2,6 +2,8 @@
 // index_state.hpp.
 #include "wal/index_state.hpp"
 
+#include "wal/crc32c.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -10,13 +12,43 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
+
 namespace runtimo::wal::detail {
 
 namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kTempName = "meta.json.tmp";
+constexpr std::string_view kMagic = "runtimo-index-meta";
+
+// A slot's header line and body, when its CRC holds.
+struct Slot {
+  std::uint64_t generation = 0;
+  std::string body;
+};
+
+std::optional<Slot> read_slot(const JournalDir &index, std::string_view name) {
+  FileDescriptor fd = index.open_if_exists(name, O_RDONLY);
+  if (!fd.valid()) return std::nullopt;
+  std::string text;
+  pread_exact(fd.get(), 0, file_size(fd.get(), index.path_of(name)), text, index.path_of(name));
+  // "<magic> <generation> <length> <crc>\n<body>" — anything else is a torn or foreign slot.
+  unsigned long long generation = 0, length = 0;
+  unsigned crc = 0;
+  int header = 0;
+  std::string format = std::string(kMagic) + " %llu %llu %8x\n%n";
+  if (std::sscanf(text.c_str(), format.c_str(), &generation, &length, &crc, &header) != 3 ||
+      header <= 0 || text.size() - static_cast<std::size_t>(header) < length) {
+    return std::nullopt;
+  }
+  std::string_view body = std::string_view(text).substr(static_cast<std::size_t>(header), length);
+  Crc32c check;
+  check.update(body);
+  if (check.value() != crc) return std::nullopt;
+  return Slot{generation, std::string(body)};
+}
 
 json::object segment_to_json(const IndexedSegment &s) {
   return json::object{{"number", s.number},     {"dev", s.dev},
@@ -81,36 +113,37 @@ IndexState state_from_json(const json::object &o) {
 
 }  // namespace
 
-std::optional<IndexState> read_index_state(const JournalDir &index, std::string &why) {
-  FileDescriptor fd = index.open_if_exists(kIndexMetaName, O_RDONLY, &why);
-  if (!fd.valid()) {
-    if (why.empty()) why = "no index yet";
-    return std::nullopt;
+bool read_index_state(const JournalDir &index, IndexState &state, std::string &why,
+                      std::uint64_t known_generation) {
+  std::optional<Slot> newest;
+  for (std::string_view name : kIndexMetaSlots) {
+    auto slot = read_slot(index, name);
+    if (slot && (!newest || slot->generation > newest->generation)) newest = std::move(slot);
   }
-  std::string text;
-  pread_exact(fd.get(), 0, file_size(fd.get(), index.path_of(kIndexMetaName)), text,
-              index.path_of(kIndexMetaName));
+  if (!newest) {
+    why = "no index yet";
+    return false;
+  }
+  if (newest->generation == known_generation) return true;
   boost::system::error_code ec;
-  json::value value = json::parse(text, ec);
-  if (ec || !value.is_object()) {
-    why = "the index's meta file is not JSON";
-    return std::nullopt;
-  }
-  const json::object &o = value.get_object();
-  const json::value *format = o.if_contains("format");
-  if (format == nullptr || !format->is_int64() || format->get_int64() != kIndexFormat) {
+  json::value value = json::parse(newest->body, ec);
+  const json::object *o = value.if_object();
+  const json::value *format = o != nullptr ? o->if_contains("format") : nullptr;
+  if (ec || format == nullptr || !format->is_int64() || format->get_int64() != kIndexFormat) {
     why = "the index is of another format";
-    return std::nullopt;
+    return false;
   }
   try {
-    return state_from_json(o);
+    state = state_from_json(*o);
   } catch (const std::exception &) {  // a member missing or of the wrong kind
     why = "the index's meta file is incomplete";
-    return std::nullopt;
+    return false;
   }
+  state.generation = newest->generation;
+  return true;
 }
 
-void write_index_state(const JournalDir &index, const IndexState &state) {
+void write_index_state(const JournalDir &index, IndexState &state) {
   json::array segments;
   for (const auto &s : state.segments) segments.push_back(segment_to_json(s));
   json::array seen;
@@ -126,14 +159,30 @@ void write_index_state(const JournalDir &index, const IndexState &state) {
                     {"seen", std::move(seen)},
                     {"bucket_records", std::move(buckets)},
                     {"open_jobs", std::move(open_jobs)}};
-  std::string text = json::serialize(meta);
-  text += '\n';
-  FileDescriptor fd = index.open_regular(kTempName, O_WRONLY | O_CREAT | O_TRUNC);
-  std::uint64_t written = 0;
-  if (int err = write_all(fd.get(), text, written)) {
-    throw_errno("write", index.path_of(kTempName), err);
+  const std::string body = json::serialize(meta) + "\n";
+  Crc32c crc;
+  crc.update(body);
+  const std::uint64_t generation = state.generation + 1;
+  char header[96];
+  std::snprintf(header, sizeof header, "%s %llu %zu %08x\n", kMagic.data(),
+                static_cast<unsigned long long>(generation), body.size(), crc.value());
+  const std::string text = header + body;
+  // Overwrite in place; bytes past the new end are ignored (the header's length says where
+  // the body ends), so the slot is never truncated or reallocated.
+  const std::string_view slot = kIndexMetaSlots[generation % 2];
+  FileDescriptor fd = index.open_regular(slot, O_WRONLY | O_CREAT);
+  std::size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::pwrite(fd.get(), text.data() + done, text.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw_errno("write", index.path_of(slot), n < 0 ? errno : EIO);
+    done += static_cast<std::size_t>(n);
   }
-  index.rename(kTempName, kIndexMetaName);
+  state.generation = generation;
+}
+
+void remove_index_state(const JournalDir &index) {
+  for (std::string_view name : kIndexMetaSlots) index.unlink(name);
 }
 
 }  // namespace runtimo::wal::detail

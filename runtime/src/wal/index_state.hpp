@@ -3,9 +3,13 @@
 // indexed line that prove the segment is still the one indexed), the seqs seen, the highest
 // seq, each bucket's record count and the open jobs.
 //
-// The meta file is replaced atomically (written to a temporary name, then renamed), so a
-// reader sees the old state or the new one. It is JSON so that a person can read it; it is
-// only ever read back by this code.
+// The meta file is two slot files, meta-a and meta-b, written alternately in place: each
+// holds a header line (generation, length, CRC-32C of the body) and the state as JSON (for a
+// person to read; only this code reads it back). A reader takes the valid slot of the highest
+// generation, so a write torn by a crash leaves the previous state readable: the update is
+// atomic. Why not temp file + rename: every catch-up would allocate an inode and replace a
+// file, which on ext4 also starts writeback of the new one (auto_da_alloc) — ~300 µs of the
+// ~100 µs a catch-up of a few events may cost. Overwriting blocks in place allocates nothing.
 #pragma once
 
 #include "wal/journal_dir.hpp"
@@ -22,7 +26,7 @@ namespace runtimo::wal::detail {
 
 inline constexpr int kIndexFormat = 1;
 inline constexpr std::size_t kIndexBuckets = 256;
-inline constexpr std::string_view kIndexMetaName = "meta.json";
+inline constexpr std::string_view kIndexMetaSlots[] = {"meta-a", "meta-b"};
 
 struct IndexedSegment {
   std::string number;
@@ -35,6 +39,7 @@ struct IndexedSegment {
 };
 
 struct IndexState {
+  std::uint64_t generation = 0;  // of the meta slot it was read from or last written to
   std::uint64_t wal_dev = 0;
   std::uint64_t wal_ino = 0;
   std::vector<IndexedSegment> segments;  // in segment order, the first ones of the journal
@@ -44,11 +49,17 @@ struct IndexState {
   std::map<std::string, OpenJob> open_jobs;
 };
 
-// The state in `index`'s meta file; nothing when it is missing, unreadable or of another
-// format (the index is then rebuilt). `why` says which.
-std::optional<IndexState> read_index_state(const JournalDir &index, std::string &why);
+// The newest state in `index`'s meta slots; nothing when there is none, or it is unreadable or
+// of another format (the index is then rebuilt): `why` says which. When its generation is
+// `known_generation`, `state` is left as it is (already the newest) and true returned.
+bool read_index_state(const JournalDir &index, IndexState &state, std::string &why,
+                      std::uint64_t known_generation);
 
-// Replaces the meta file with `state` (temp file + rename; no fsync: the index is derived).
-void write_index_state(const JournalDir &index, const IndexState &state);
+// Writes `state` with the next generation into the older slot (no fsync: the index is
+// derived), and sets state.generation.
+void write_index_state(const JournalDir &index, IndexState &state);
+
+// Removes both slots (a rebuild starts from nothing).
+void remove_index_state(const JournalDir &index);
 
 }  // namespace runtimo::wal::detail

@@ -42,25 +42,6 @@ class IndexLock {
   int fd_;
 };
 
-// Identity of the meta file as last read or written: it is replaced by rename on every
-// change, so an unchanged stamp means the state in memory is the one on disk.
-struct MetaStamp {
-  dev_t dev = 0;
-  ino_t ino = 0;
-  off_t size = 0;
-  timespec mtime{};
-  bool operator==(const MetaStamp &o) const {
-    return dev == o.dev && ino == o.ino && size == o.size && mtime.tv_sec == o.mtime.tv_sec &&
-           mtime.tv_nsec == o.mtime.tv_nsec;
-  }
-};
-
-std::optional<MetaStamp> stamp_of(const JournalDir &index) {
-  auto st = index.stat_of(detail::kIndexMetaName);
-  if (!st) return std::nullopt;
-  return MetaStamp{st->st_dev, st->st_ino, st->st_size, st->st_mtim};
-}
-
 std::uint64_t seq_of(const boost::json::object &event) {
   const boost::json::value &seq = event.at("seq");
   return seq.is_uint64() ? seq.get_uint64() : static_cast<std::uint64_t>(seq.get_int64());
@@ -73,34 +54,29 @@ struct JournalIndex::Impl {
   std::optional<JournalDir> index;
   FileDescriptor lock_fd;
   detail::IndexState state;
-  std::optional<MetaStamp> loaded;  // the meta file `state` was read from or written to
+  bool loaded = false;  // `state` is the meta slot of generation state.generation
   CatchUpReport report;
 
   std::filesystem::path lock_path() const { return index->path_of("LOCK"); }
 
-  // Makes `state` the meta file's. False (with `why`) when there is no usable meta file.
+  // Makes `state` the newest meta slot's (parsed only when its generation changed). False
+  // (with `why`) when there is no usable meta slot.
   bool refresh(std::string &why) {
-    auto stamp = stamp_of(*index);
-    if (loaded && stamp && *loaded == *stamp) return true;
-    loaded.reset();
-    auto read = detail::read_index_state(*index, why);
-    if (!read) return false;
-    state = std::move(*read);
-    loaded = stamp;
-    return true;
+    loaded = detail::read_index_state(*index, state, why, loaded ? state.generation : 0);
+    return loaded;
   }
 
   void save() {
     detail::write_index_state(*index, state);
-    loaded = stamp_of(*index);
+    loaded = true;
   }
 
   void rebuild(const std::optional<JournalDir> &wal, const std::vector<detail::SegmentFile> &listing,
                std::string why) {
     report.rebuilt = true;
     report.rebuild_reason = std::move(why);
-    loaded.reset();
-    index->unlink(detail::kIndexMetaName);  // a crash mid-rebuild leaves no meta: rebuilt again
+    loaded = false;
+    detail::remove_index_state(*index);  // a crash mid-rebuild leaves no meta: rebuilt again
     detail::remove_buckets(*index);
     state = detail::IndexState{};
     if (wal) {
@@ -139,7 +115,7 @@ struct JournalIndex::Impl {
     try {
       catch_up_locked(force_rebuild);
     } catch (...) {
-      loaded.reset();  // `state` may be half advanced: read the meta file again next time
+      loaded = false;  // `state` may be half advanced: read the meta slots again next time
       throw;
     }
   }

@@ -16,8 +16,27 @@ bool SeqSet::contains(std::uint64_t seq) const {
 }
 
 bool SeqSet::insert(std::uint64_t seq) {
-  if (contains(seq)) return false;
-  insert_interval(seq, seq);
+  // Once per line read: the common cases (the next seq, or one past any interval's end)
+  // extend an interval in place instead of allocating a node.
+  auto next = ranges_.upper_bound(seq);
+  if (next != ranges_.begin()) {
+    auto before = std::prev(next);
+    if (seq <= before->second) return false;
+    if (before->second + 1 == seq) {
+      before->second = seq;
+      if (next != ranges_.end() && next->first == seq + 1) {
+        before->second = next->second;
+        ranges_.erase(next);
+      }
+      return true;
+    }
+  }
+  if (next != ranges_.end() && next->first == seq + 1) {
+    std::uint64_t last = next->second;
+    ranges_.emplace_hint(ranges_.erase(next), seq, last);
+    return true;
+  }
+  ranges_.emplace_hint(next, seq, seq);
   return true;
 }
 
