@@ -101,14 +101,15 @@ bool parse_head(std::string_view text, detail::LineHead &head) {
 
 namespace detail {
 
-std::string check_crc(std::string_view line) {
+std::string read_crc_member(std::string_view line, std::string_view &covered,
+                            std::uint32_t &stated) {
   if (line.empty()) return "empty line";
   if (line.size() < kCrcMemberTail + 2 || !line.ends_with("\"}") ||
       line.substr(line.size() - kCrcMemberTail, kCrcOpen.size()) != kCrcOpen) {
     return "no trailing \"crc\" member";
   }
   std::string_view digits = line.substr(line.size() - 10, 8);
-  std::uint32_t stated = 0;
+  stated = 0;
   int invalid = 0;
   for (char c : digits) {
     int v = kHexValue[static_cast<unsigned char>(c)];
@@ -118,18 +119,26 @@ std::string check_crc(std::string_view line) {
   if (invalid < 0) return "crc \"" + std::string(digits) + "\" is not 8 lowercase hex digits";
   // The crc covers the object as it was before the crc member was added: everything up to
   // the member, then the closing brace.
-  Crc32c crc;
-  crc.update(line.substr(0, line.size() - kCrcMemberTail));
-  crc.update('}');
-  if (crc.value() != stated) {
-    return "crc mismatch: line says " + std::string(digits) + ", its bytes give " +
-           hex8(crc.value());
-  }
+  covered = line.substr(0, line.size() - kCrcMemberTail);
   return {};
 }
 
-std::string check_line_head(std::string_view line, LineHead &head) {
-  if (std::string what = check_crc(line); !what.empty()) return what;
+std::string crc_mismatch(std::uint32_t stated, std::uint32_t actual) {
+  if (stated == actual) return {};
+  return "crc mismatch: line says " + hex8(stated) + ", its bytes give " + hex8(actual);
+}
+
+std::string check_crc(std::string_view line) {
+  std::string_view covered;
+  std::uint32_t stated = 0;
+  if (std::string what = read_crc_member(line, covered, stated); !what.empty()) return what;
+  Crc32c crc;
+  crc.update(covered);
+  crc.update('}');
+  return crc_mismatch(stated, crc.value());
+}
+
+std::string check_head(std::string_view line, LineHead &head) {
   if (parse_head(line, head)) return {};
   boost::json::object event;
   if (std::string what = check_line(line, &event); !what.empty()) return what;
@@ -142,6 +151,11 @@ std::string check_line_head(std::string_view line, LineHead &head) {
   head.type = std::string_view(head.storage).substr(0, type.size());
   head.job = std::string_view(head.storage).substr(type.size());
   return {};
+}
+
+std::string check_line_head(std::string_view line, LineHead &head) {
+  if (std::string what = check_crc(line); !what.empty()) return what;
+  return check_head(line, head);
 }
 
 std::optional<std::uint64_t> peek_seq(std::string_view line) {

@@ -34,6 +34,15 @@ struct LineHead {
 // Empty when `line` is valid (see above), filling `head`; else what is wrong.
 std::string check_line_head(std::string_view line, LineHead &head);
 
+// check_line_head in its two steps, for a caller that computes CRCs of several lines at once:
+// read_crc_member gives the bytes the CRC covers (the closing brace is covered after them)
+// and the CRC the line states, or what is wrong with the member; crc_mismatch says whether
+// the computed CRC differs; check_head checks the head of a line whose CRC matched.
+std::string read_crc_member(std::string_view line, std::string_view &covered,
+                            std::uint32_t &stated);
+std::string crc_mismatch(std::uint32_t stated, std::uint32_t actual);
+std::string check_head(std::string_view line, LineHead &head);
+
 // The seq of a line starting {"seq":N, with N a positive integer that fits 64 bits; nothing
 // otherwise (no such prefix, 0, or a seq past 2^64-1, which is damage).
 std::optional<std::uint64_t> peek_seq(std::string_view line);

@@ -28,6 +28,22 @@ struct SegmentScanEnd {
   std::uint64_t complete = 0;    // offset just past the last '\n' seen (the next line's start)
 };
 
+// Whole lines as read: `text` runs from a line start to just past a '\n'.
+struct SegmentBlock {
+  std::uint64_t first_number = 0;  // line number of its first line (0 past offset 0)
+  std::uint64_t offset = 0;
+  std::string_view text;   // valid during the callback only
+  std::uint64_t lines = 0;  // set by the callback: how many lines `text` held (it splits them)
+};
+
+// Calls `on_block` for every run of '\n'-terminated lines of `segment` from `from_offset` (a
+// line start) on; the same reports as scan_segment_lines. For readers that work on several
+// lines at once (verify).
+SegmentScanEnd scan_segment_blocks(const JournalDir &dir, const SegmentFile &segment,
+                                   std::uint64_t from_offset,
+                                   const std::function<bool(SegmentBlock &)> &on_block,
+                                   const ProblemSink &on_problem);
+
 // Calls `on_line` for every '\n'-terminated line of `segment` from `from_offset` (a line
 // start) on. Reports a refused segment and an unterminated last line to `on_problem` (if
 // set). Throws JournalError when the segment cannot be read.
