@@ -1,5 +1,6 @@
-// bench/wal_bench_journal.hpp — what the journal benches share: a fresh bench directory and a
-// realistic journal of N events (~300-byte lines, jobs of four events: job.started with a
+// bench/wal_bench_journal.hpp — what the journal benches share: their command line
+// ([DIR] [--keep] [--runs N] [--events N]), a fresh bench directory and a realistic journal of
+// N events (~300-byte lines, jobs of four events: job.started with a
 // capability and a runner, two notes, job.completed), written through JournalWriter.
 #pragma once
 
@@ -9,7 +10,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -21,6 +24,34 @@ inline std::string job_id(std::uint64_t k) {
   std::snprintf(id, sizeof id, "%016llx%016llx", static_cast<unsigned long long>(k * 2654435761u),
                 static_cast<unsigned long long>(k));
   return id;
+}
+
+struct JournalBenchArgs {
+  std::filesystem::path parent = std::filesystem::current_path();  // DIR
+  bool keep = false;
+  int runs = 0;
+  std::uint64_t events = 1000000;  // a multiple of 4
+};
+
+inline JournalBenchArgs parse_journal_bench_args(int argc, char **argv, const std::string &name,
+                                                 int default_runs) {
+  JournalBenchArgs args;
+  args.runs = default_runs;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--keep") {
+      args.keep = true;
+    } else if (arg == "--runs" && i + 1 < argc) {
+      args.runs = std::max(3, std::atoi(argv[++i]));
+    } else if (arg == "--events" && i + 1 < argc) {
+      args.events = std::strtoull(argv[++i], nullptr, 10) / 4 * 4;
+    } else if (!arg.empty() && arg[0] != '-') {
+      args.parent = arg;
+    } else {
+      die("usage: " + name + " [DIR] [--keep] [--runs N] [--events N]");
+    }
+  }
+  return args;
 }
 
 // A fresh <parent>/<prefix>-XXXXXX directory.

@@ -16,8 +16,6 @@
 #include "wal_bench_journal.hpp"
 #include "wal/journal_index.hpp"
 
-#include <cstdlib>
-
 namespace wal = runtimo::wal;
 using bench::Clock;
 using bench::die;
@@ -36,25 +34,10 @@ double lookup_ms(const std::filesystem::path &dir, const std::filesystem::path &
 }  // namespace
 
 int main(int argc, char **argv) {
-  std::filesystem::path parent = std::filesystem::current_path();
-  bool keep = false;
-  int runs = 5;
-  std::uint64_t events = 1000000;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--keep") {
-      keep = true;
-    } else if (arg == "--runs" && i + 1 < argc) {
-      runs = std::max(3, std::atoi(argv[++i]));
-    } else if (arg == "--events" && i + 1 < argc) {
-      events = std::strtoull(argv[++i], nullptr, 10) / 4 * 4;
-    } else if (!arg.empty() && arg[0] != '-') {
-      parent = arg;
-    } else {
-      die("usage: bench_wal_index [DIR] [--keep] [--runs N] [--events N]");
-    }
-  }
-  const auto base = bench::fresh_directory(parent, "bench-wal-index");
+  const auto args = bench::parse_journal_bench_args(argc, argv, "bench_wal_index", 5);
+  const int runs = args.runs;
+  const std::uint64_t events = args.events;
+  const auto base = bench::fresh_directory(args.parent, "bench-wal-index");
   const auto dir = base / "wal", index_dir = base / "index";
   bench::fill_journal(dir, events);
   const std::uint64_t jobs = events / 4;
@@ -144,6 +127,6 @@ int main(int argc, char **argv) {
                              {"writer_open_indexed_ms", w_index},
                              {"writer_open_scanning_ms", w_scan}};
   std::printf("%s\n", boost::json::serialize(result).c_str());
-  if (!keep) std::filesystem::remove_all(base);
+  if (!args.keep) std::filesystem::remove_all(base);
   return 0;
 }

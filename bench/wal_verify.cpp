@@ -9,32 +9,15 @@
 // Usage: bench_wal_verify [DIR] [--keep] [--runs N] [--events N]
 #include "wal_bench_journal.hpp"
 
-#include <cstdlib>
-
 namespace wal = runtimo::wal;
 using bench::Clock;
 using bench::die;
 
 int main(int argc, char **argv) {
-  std::filesystem::path parent = std::filesystem::current_path();
-  bool keep = false;
-  int runs = 7;
-  std::uint64_t events = 1000000;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--keep") {
-      keep = true;
-    } else if (arg == "--runs" && i + 1 < argc) {
-      runs = std::max(3, std::atoi(argv[++i]));
-    } else if (arg == "--events" && i + 1 < argc) {
-      events = std::strtoull(argv[++i], nullptr, 10) / 4 * 4;
-    } else if (!arg.empty() && arg[0] != '-') {
-      parent = arg;
-    } else {
-      die("usage: bench_wal_verify [DIR] [--keep] [--runs N] [--events N]");
-    }
-  }
-  const auto base = bench::fresh_directory(parent, "bench-wal-verify");
+  const auto args = bench::parse_journal_bench_args(argc, argv, "bench_wal_verify", 7);
+  const int runs = args.runs;
+  const std::uint64_t events = args.events;
+  const auto base = bench::fresh_directory(args.parent, "bench-wal-verify");
   const auto dir = base / "wal";
   bench::fill_journal(dir, events);
   const std::uint64_t bytes = bench::journal_bytes(dir);
@@ -70,6 +53,6 @@ int main(int argc, char **argv) {
                              {"verify_ms", verify},     {"cat_ms", floor},
                              {"throughput_ratio", ratio}, {"target_met", ratio >= 1.0 / 3}};
   std::printf("%s\n", boost::json::serialize(result).c_str());
-  if (!keep) std::filesystem::remove_all(base);
+  if (!args.keep) std::filesystem::remove_all(base);
   return 0;
 }

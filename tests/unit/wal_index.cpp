@@ -7,6 +7,7 @@
 #include "temp_dir.hpp"
 #include "wal/event_types.hpp"
 #include "wal/journal.hpp"
+#include "wal_test_journal.hpp"
 #include "wal/journal_index.hpp"
 
 #include <boost/json.hpp>
@@ -17,23 +18,12 @@
 #include <fstream>
 
 using namespace runtimo::wal;
+using runtimo::wal::test::lazy_options;
+using runtimo::wal::test::write_raw;
 using runtimo::test::read_file;
 using runtimo::test::TempDir;
 
 namespace {
-
-JournalOptions lazy_options(const std::filesystem::path &dir, std::uint64_t segment_bytes = 4096) {
-  JournalOptions options;
-  options.dir = dir;
-  options.sync = SyncPolicy::never;
-  options.segment_bytes = segment_bytes;
-  return options;
-}
-
-void write_raw(const std::filesystem::path &path, const std::string &bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
 
 // Jobs j-0 .. j-(jobs-1): each started, a note, then completed — except every third, left open.
 void run_jobs(JournalWriter &writer, int first, int jobs) {
@@ -76,7 +66,7 @@ void expect_matches_journal(JournalIndex &index, const std::filesystem::path &di
 BOOST_AUTO_TEST_CASE(a_missing_index_is_rebuilt_and_job_events_are_exactly_the_jobs_in_order) {
   TempDir tmp;
   {
-    auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
+    auto writer = JournalWriter::open(lazy_options(tmp / "wal", 4096));
     run_jobs(*writer, 0, 30);
   }
   BOOST_TEST_REQUIRE(list_segments(tmp / "wal").size() > 2u);
@@ -102,7 +92,7 @@ BOOST_AUTO_TEST_CASE(a_missing_index_is_rebuilt_and_job_events_are_exactly_the_j
 
 BOOST_AUTO_TEST_CASE(open_jobs_are_the_started_jobs_without_a_terminal_event) {
   TempDir tmp;
-  auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
+  auto writer = JournalWriter::open(lazy_options(tmp / "wal", 4096));
   run_jobs(*writer, 0, 7);  // j-0, j-3, j-6 left open
   auto index = JournalIndex::open(tmp / "wal", tmp / "index");
   auto open = index->open_jobs();
@@ -133,7 +123,7 @@ BOOST_AUTO_TEST_CASE(open_jobs_are_the_started_jobs_without_a_terminal_event) {
 BOOST_AUTO_TEST_CASE(catch_up_reads_only_what_another_process_appended) {
   TempDir tmp;
   {
-    auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
+    auto writer = JournalWriter::open(lazy_options(tmp / "wal", 4096));
     run_jobs(*writer, 0, 10);
   }
   auto index = JournalIndex::open(tmp / "wal", tmp / "index");
@@ -142,7 +132,7 @@ BOOST_AUTO_TEST_CASE(catch_up_reads_only_what_another_process_appended) {
   if (child == 0) {
     int code = 0;
     try {
-      auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
+      auto writer = JournalWriter::open(lazy_options(tmp / "wal", 4096));
       run_jobs(*writer, 10, 5);
     } catch (...) {
       code = 1;
@@ -190,7 +180,7 @@ BOOST_AUTO_TEST_CASE(a_replaced_journal_makes_the_index_stale_and_it_is_rebuilt)
 
 BOOST_AUTO_TEST_CASE(a_crash_between_bucket_and_meta_writes_gives_correct_results) {
   TempDir tmp;
-  auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
+  auto writer = JournalWriter::open(lazy_options(tmp / "wal", 4096));
   run_jobs(*writer, 0, 10);
   JournalIndex::open(tmp / "wal", tmp / "index");
   const std::string old_a = read_file(tmp / "index" / "meta-a"),
@@ -232,7 +222,7 @@ BOOST_AUTO_TEST_CASE(a_crash_between_bucket_and_meta_writes_gives_correct_result
 BOOST_AUTO_TEST_CASE(a_record_that_does_not_match_its_line_makes_the_lookup_rebuild) {
   TempDir tmp;
   {
-    auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
+    auto writer = JournalWriter::open(lazy_options(tmp / "wal", 4096));
     run_jobs(*writer, 0, 10);  // several segments: the first is not the last indexed one
   }
   auto index = JournalIndex::open(tmp / "wal", tmp / "index");
@@ -273,7 +263,7 @@ BOOST_AUTO_TEST_CASE(damaged_and_duplicated_lines_are_indexed_as_readers_read_th
 
 BOOST_AUTO_TEST_CASE(a_writer_with_an_index_learns_the_highest_seq_from_it) {
   TempDir tmp;
-  auto options = lazy_options(tmp / "wal");
+  auto options = lazy_options(tmp / "wal", 4096);
   options.index_dir = tmp / "index";
   {
     auto writer = JournalWriter::open(options);

@@ -7,6 +7,7 @@
 
 #include "temp_dir.hpp"
 #include "wal/journal.hpp"
+#include "wal_test_journal.hpp"
 
 #include <boost/json.hpp>
 
@@ -16,22 +17,12 @@
 #include <map>
 
 using namespace runtimo::wal;
+using runtimo::wal::test::lazy_options;
+using runtimo::wal::test::write_raw;
 using runtimo::test::read_file;
 using runtimo::test::TempDir;
 
 namespace {
-
-JournalOptions lazy_options(const std::filesystem::path &dir) {
-  JournalOptions options;
-  options.dir = dir;
-  options.sync = SyncPolicy::never;
-  return options;
-}
-
-void write_raw(const std::filesystem::path &path, const std::string &bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
 
 // A journal of `n` events, closed.
 void journal_with(const std::filesystem::path &dir, int n) {

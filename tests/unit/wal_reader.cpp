@@ -5,24 +5,20 @@
 
 #include "temp_dir.hpp"
 #include "wal/journal.hpp"
+#include "wal_test_journal.hpp"
 
 #include <boost/json.hpp>
 
 #include <fstream>
 
 using namespace runtimo::wal;
+using runtimo::wal::test::lazy_options;
+using runtimo::wal::test::sealed;
+using runtimo::wal::test::write_raw;
+using runtimo::wal::test::seqs_of;
 using runtimo::test::TempDir;
 
 namespace {
-
-JournalOptions lazy_options(const std::filesystem::path &dir,
-                            std::uint64_t segment_bytes = 64ull << 20) {
-  JournalOptions options;
-  options.dir = dir;
-  options.segment_bytes = segment_bytes;
-  options.sync = SyncPolicy::never;
-  return options;
-}
 
 // 100 events over several segments; event i (seq i) belongs to job "j-<i % 3>".
 void fill(const std::filesystem::path &dir, int n = 100) {
@@ -30,26 +26,6 @@ void fill(const std::filesystem::path &dir, int n = 100) {
   for (int i = 1; i <= n; ++i) {
     writer->append("job.note", "j-" + std::to_string(i % 3), {{"i", i}}, Durability::lazy);
   }
-}
-
-std::vector<std::uint64_t> seqs_of(const std::vector<JournalRecord> &records) {
-  std::vector<std::uint64_t> out;
-  for (const auto &r : records) out.push_back(r.seq);
-  return out;
-}
-
-std::string sealed(std::uint64_t seq, const std::string &job = "j") {
-  return seal_line(boost::json::object{{"seq", seq},
-                                       {"ts", "2026-11-28T04:06:26.000000Z"},
-                                       {"type", "job.note"},
-                                       {"job", job}}) +
-         "\n";
-}
-
-void write_raw(const std::filesystem::path &path, const std::string &bytes) {
-  std::filesystem::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "temp_dir.hpp"
 #include "wal/journal.hpp"
+#include "wal_test_journal.hpp"
 
 #include <boost/json.hpp>
 
@@ -14,32 +15,19 @@
 #include <sstream>
 
 using namespace runtimo::wal;
+using runtimo::wal::test::lazy_options;
+using runtimo::wal::test::read_seqs;
+using runtimo::wal::test::write_raw;
+using runtimo::wal::test::append_raw;
 using runtimo::test::TempDir;
 
 namespace {
-
-JournalOptions lazy_options(const std::filesystem::path &dir) {
-  JournalOptions options;
-  options.dir = dir;
-  options.sync = SyncPolicy::never;
-  return options;
-}
 
 std::string read_file(const std::filesystem::path &path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-void append_raw(const std::filesystem::path &path, const std::string &bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::app);
-  out << bytes;
-}
-
-void write_raw(const std::filesystem::path &path, const std::string &bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
 }
 
 // A journal of `n` lazy events (seq 1..n) in <tmp>/wal; returns the segment path.
@@ -50,19 +38,6 @@ std::filesystem::path journal_with(const TempDir &tmp, int n) {
                    {{"i", i}, {"text", "event number " + std::to_string(i)}}, Durability::lazy);
   }
   return tmp / "wal" / "wal-00000001.jsonl";
-}
-
-std::vector<std::uint64_t> seqs(const std::filesystem::path &dir,
-                                std::vector<JournalProblem> *problems) {
-  std::vector<std::uint64_t> out;
-  read_journal(
-      dir,
-      [&](const JournalRecord &r) {
-        out.push_back(r.seq);
-        return true;
-      },
-      [&](const JournalProblem &p) { problems->push_back(p); });
-  return out;
 }
 
 // Start offsets of the lines of a file.
@@ -198,7 +173,7 @@ BOOST_AUTO_TEST_CASE(a_corrupt_middle_line_is_reported_never_cut_or_silently_ski
   BOOST_TEST(report.last_seq == 5u);
 
   std::vector<JournalProblem> problems;
-  BOOST_TEST(seqs(tmp / "wal", &problems) == (std::vector<std::uint64_t>{1, 2, 4, 5}),
+  BOOST_TEST(read_seqs(tmp / "wal", problems) == (std::vector<std::uint64_t>{1, 2, 4, 5}),
              boost::test_tools::per_element());
   BOOST_TEST_REQUIRE(problems.size() == 1u);
   BOOST_TEST(problems[0].line == 3u);

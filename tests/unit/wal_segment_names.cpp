@@ -5,29 +5,18 @@
 
 #include "temp_dir.hpp"
 #include "wal/journal.hpp"
+#include "wal_test_journal.hpp"
 
 #include <boost/json.hpp>
 
 #include <fstream>
 
 using namespace runtimo::wal;
+using runtimo::wal::test::sealed;
+using runtimo::wal::test::write_raw;
 using runtimo::test::TempDir;
 
 namespace {
-
-std::string sealed(std::uint64_t seq) {
-  return seal_line(boost::json::object{{"seq", seq},
-                                       {"ts", "2026-11-28T04:06:26.000000Z"},
-                                       {"type", "job.note"},
-                                       {"job", "j"}}) +
-         "\n";
-}
-
-void write_raw(const std::filesystem::path &path, const std::string &bytes) {
-  std::filesystem::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
 
 }  // namespace
 

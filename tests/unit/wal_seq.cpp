@@ -7,6 +7,7 @@
 
 #include "temp_dir.hpp"
 #include "wal/journal.hpp"
+#include "wal_test_journal.hpp"
 
 #include <boost/json.hpp>
 
@@ -14,52 +15,14 @@
 #include <set>
 
 using namespace runtimo::wal;
+using runtimo::wal::test::lazy_options;
+using runtimo::wal::test::sealed;
+using runtimo::wal::test::write_raw;
+using runtimo::wal::test::read_seqs;
+using runtimo::wal::test::seqs_of;
 using runtimo::test::read_file;
 using runtimo::test::TempDir;
 
-namespace {
-
-JournalOptions lazy_options(const std::filesystem::path &dir) {
-  JournalOptions options;
-  options.dir = dir;
-  options.sync = SyncPolicy::never;
-  return options;
-}
-
-std::string sealed(std::uint64_t seq, const std::string &job = "j") {
-  return seal_line(boost::json::object{{"seq", seq},
-                                       {"ts", "2026-11-28T04:06:26.000000Z"},
-                                       {"type", "job.note"},
-                                       {"job", job}}) +
-         "\n";
-}
-
-void write_raw(const std::filesystem::path &path, const std::string &bytes) {
-  std::filesystem::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
-
-std::vector<std::uint64_t> seqs_of(const std::vector<JournalRecord> &records) {
-  std::vector<std::uint64_t> out;
-  for (const auto &r : records) out.push_back(r.seq);
-  return out;
-}
-
-std::vector<std::uint64_t> read_seqs(const std::filesystem::path &dir,
-                                     std::vector<JournalProblem> &problems) {
-  std::vector<std::uint64_t> out;
-  read_journal(
-      dir,
-      [&](const JournalRecord &r) {
-        out.push_back(r.seq);
-        return true;
-      },
-      [&](const JournalProblem &p) { problems.push_back(p); });
-  return out;
-}
-
-}  // namespace
 
 // What a journal fuzzer does: swap two lines, duplicate the last one, then open and append.
 BOOST_AUTO_TEST_CASE(swapped_lines_and_a_duplicated_last_line_neither_reuse_seqs_nor_hide_history) {

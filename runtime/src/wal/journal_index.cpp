@@ -27,21 +27,6 @@ namespace {
 using detail::FileDescriptor;
 using detail::JournalDir;
 
-class IndexLock {
- public:
-  IndexLock(int fd, int operation, const std::filesystem::path &path) : fd_(fd) {
-    while (::flock(fd_, operation) != 0) {
-      if (errno != EINTR) detail::throw_errno("lock", path, errno);
-    }
-  }
-  ~IndexLock() { ::flock(fd_, LOCK_UN); }
-  IndexLock(const IndexLock &) = delete;
-  IndexLock &operator=(const IndexLock &) = delete;
-
- private:
-  int fd_;
-};
-
 std::uint64_t seq_of(const boost::json::object &event) {
   const boost::json::value &seq = event.at("seq");
   return seq.is_uint64() ? seq.get_uint64() : static_cast<std::uint64_t>(seq.get_int64());
@@ -111,7 +96,7 @@ struct JournalIndex::Impl {
   }
 
   void catch_up(bool force_rebuild) {
-    IndexLock lock(lock_fd.get(), LOCK_EX, lock_path());
+    detail::FileLock lock(lock_fd.get(), LOCK_EX, lock_path());
     try {
       catch_up_locked(force_rebuild);
     } catch (...) {
@@ -124,7 +109,7 @@ struct JournalIndex::Impl {
   // does not match its line (the index is stale), unless `lenient`: then it is skipped.
   bool lookup(std::string_view job, bool lenient, std::vector<JournalRecord> &out) {
     out.clear();
-    IndexLock lock(lock_fd.get(), LOCK_SH, lock_path());
+    detail::FileLock lock(lock_fd.get(), LOCK_SH, lock_path());
     std::string why;
     if (!refresh(why)) return lenient;
     const std::uint64_t hash = detail::job_hash(job);

@@ -40,22 +40,6 @@ using detail::SegmentFile;
 constexpr std::uint64_t kUnknownSize = std::numeric_limits<std::uint64_t>::max();
 constexpr std::uint64_t kLastSeq = std::numeric_limits<std::uint64_t>::max();
 
-// flock(LOCK_EX) on the LOCK file for one scope.
-class AppendLock {
- public:
-  AppendLock(int fd, const std::filesystem::path &path) : fd_(fd) {
-    while (::flock(fd_, LOCK_EX) != 0) {
-      if (errno != EINTR) detail::throw_errno("lock", path, errno);
-    }
-  }
-  ~AppendLock() { ::flock(fd_, LOCK_UN); }
-  AppendLock(const AppendLock &) = delete;
-  AppendLock &operator=(const AppendLock &) = delete;
-
- private:
-  int fd_;
-};
-
 }  // namespace
 
 struct JournalWriter::Impl {
@@ -215,7 +199,7 @@ std::unique_ptr<JournalWriter> JournalWriter::open(const JournalOptions &options
   impl->corrupt = impl->dir->subdirectory("corrupt", true);
   impl->lock_fd = impl->dir->open_regular("LOCK", O_RDWR | O_CREAT);
 
-  AppendLock lock(impl->lock_fd.get(), impl->lock_path());
+  detail::FileLock lock(impl->lock_fd.get(), LOCK_EX, impl->lock_path());
   auto segments = impl->dir->segments();
   // Every segment is read for seqs (here or by the index): a link or a device is refused.
   for (const auto &segment : segments) {
@@ -251,7 +235,7 @@ std::uint64_t JournalWriter::append(std::string_view type, std::string_view job,
   {
     std::lock_guard guard(impl_->append_mutex);
     impl_->commit.throw_if_failed();
-    AppendLock lock(impl_->lock_fd.get(), impl_->lock_path());
+    detail::FileLock lock(impl_->lock_fd.get(), LOCK_EX, impl_->lock_path());
     written = impl_->append_locked(event);
   }
   if (impl_->needs_sync(durability)) impl_->commit.wait_durable(written.second);
@@ -271,7 +255,7 @@ std::uint64_t AppendUnderLock::append(std::string_view type, std::string_view jo
 void JournalWriter::under_lock(const std::function<void(AppendUnderLock &)> &fn) {
   std::lock_guard guard(impl_->append_mutex);
   impl_->commit.throw_if_failed();
-  AppendLock lock(impl_->lock_fd.get(), impl_->lock_path());
+  detail::FileLock lock(impl_->lock_fd.get(), LOCK_EX, impl_->lock_path());
   AppendUnderLock appender(*this);
   fn(appender);
 }

@@ -1,6 +1,7 @@
 // wal/posix_file.cpp — POSIX file operations for the journal; see posix_file.hpp.
 #include "wal/posix_file.hpp"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +30,14 @@ FileDescriptor &FileDescriptor::operator=(FileDescriptor &&other) noexcept {
   }
   return *this;
 }
+
+FileLock::FileLock(int fd, int operation, const std::filesystem::path &path) : fd_(fd) {
+  while (::flock(fd_, operation) != 0) {
+    if (errno != EINTR) throw_errno("lock", path, errno);
+  }
+}
+
+FileLock::~FileLock() { ::flock(fd_, LOCK_UN); }
 
 std::uint64_t file_size(int fd, const std::filesystem::path &path) {
   struct stat st {};

@@ -1,7 +1,8 @@
 // wal/posix_file.hpp — the few POSIX file operations the journal needs, with errors turned
 // into JournalError messages that name the file and the errno text.
 //
-// Owns: an owning file descriptor, whole-buffer write/pread loops (EINTR-safe), syncs, and the
+// Owns: an owning file descriptor, a scoped flock, whole-buffer write/pread loops (EINTR-safe),
+// syncs, and the
 // "cannot <verb> <path>: <strerror>" message shape. Files are opened by journal_dir.hpp.
 #pragma once
 
@@ -41,6 +42,19 @@ class FileDescriptor {
 
  private:
   int fd_ = -1;
+};
+
+// flock(2) held for one scope: LOCK_EX or LOCK_SH, retried on EINTR; released on
+// destruction. Throws "cannot lock <path>: ..." on failure.
+class FileLock {
+ public:
+  FileLock(int fd, int operation, const std::filesystem::path &path);
+  ~FileLock();
+  FileLock(const FileLock &) = delete;
+  FileLock &operator=(const FileLock &) = delete;
+
+ private:
+  int fd_;
 };
 
 // Size of an open file (fstat).
