@@ -37,7 +37,6 @@ using bench::micros_since;
 
 namespace {
 
-
 // (a) Mean cost of one "job" = two synced appends, over `jobs` jobs.
 double raw_job_us(const std::filesystem::path &file, int jobs) {
   int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);

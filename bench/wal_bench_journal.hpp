@@ -79,10 +79,10 @@ inline void fill_journal(const std::filesystem::path &dir, std::uint64_t events)
       {"message", "backup stored: /home/user/src/project/runtime/src/exec/job.cpp"},
       {"sha256", std::string(64, 'a')},
       {"bytes", 18234}};
-  const boost::json::object completed{{"status", "ok"},
-                                      {"duration_ms", 12.625},
-                                      {"result", boost::json::object{{"bytes_written", 18234},
-                                                                     {"sha256", std::string(64, 'b')}}}};
+  const boost::json::object completed{
+      {"status", "ok"},
+      {"duration_ms", 12.625},
+      {"result", boost::json::object{{"bytes_written", 18234}, {"sha256", std::string(64, 'b')}}}};
   for (std::uint64_t k = 0; k < events / 4; ++k) {
     const std::string id = job_id(k);
     writer->append(wal::event::started, id, started, wal::Durability::lazy);

@@ -13,8 +13,8 @@
 // Medians of --runs interleaved runs (a, c: 5 by default; others 21); page cache warm.
 //
 // Usage: bench_wal_index [DIR] [--keep] [--runs N] [--events N]
-#include "wal_bench_journal.hpp"
 #include "wal/journal_index.hpp"
+#include "wal_bench_journal.hpp"
 
 namespace wal = runtimo::wal;
 using bench::Clock;
@@ -41,7 +41,9 @@ int main(int argc, char **argv) {
   const auto dir = base / "wal", index_dir = base / "index";
   bench::fill_journal(dir, events);
   const std::uint64_t jobs = events / 4;
-  auto job = [&](int r) { return bench::job_id((static_cast<std::uint64_t>(r) * 7919 + jobs / 2) % jobs); };
+  auto job = [&](int r) {
+    return bench::job_id((static_cast<std::uint64_t>(r) * 7919 + jobs / 2) % jobs);
+  };
   wal::verify_journal(dir);  // warm the page cache
 
   // (a) and (c), interleaved.
@@ -66,7 +68,8 @@ int main(int argc, char **argv) {
   auto writer = wal::JournalWriter::open(options);
   auto live = wal::JournalIndex::open(dir, index_dir);
   auto append_three = [&] {
-    for (int k = 0; k < 3; ++k) writer->append(wal::event::note, job(k), {{"k", k}}, wal::Durability::lazy);
+    for (int k = 0; k < 3; ++k)
+      writer->append(wal::event::note, job(k), {{"k", k}}, wal::Durability::lazy);
   };
   std::vector<double> open_catch_up_us, live_catch_up_us, idle_open_us;
   for (int r = 0; r < warm_runs; ++r) {
@@ -74,7 +77,8 @@ int main(int argc, char **argv) {
     auto start = Clock::now();
     auto fresh = wal::JournalIndex::open(dir, index_dir);
     open_catch_up_us.push_back(bench::micros_since(start));
-    if (fresh->last_catch_up().rebuilt || fresh->last_catch_up().lines_read != 3) die("not a catch-up");
+    if (fresh->last_catch_up().rebuilt || fresh->last_catch_up().lines_read != 3)
+      die("not a catch-up");
     start = Clock::now();
     auto idle = wal::JournalIndex::open(dir, index_dir);
     idle_open_us.push_back(bench::micros_since(start));

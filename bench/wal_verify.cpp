@@ -48,10 +48,14 @@ int main(int argc, char **argv) {
   std::printf("  cat > /dev/null  %9.1f ms   %7.0f MB/s\n", floor, mb / floor * 1e3);
   std::printf("  verify / cat throughput   %.2f   (target >= 0.33: %s)\n", ratio,
               ratio >= 1.0 / 3 ? "met" : "MISSED");
-  boost::json::object result{{"bench", "wal_verify"},   {"events", events},
-                             {"bytes", bytes},          {"runs", runs},
-                             {"verify_ms", verify},     {"cat_ms", floor},
-                             {"throughput_ratio", ratio}, {"target_met", ratio >= 1.0 / 3}};
+  boost::json::object result{{"bench", "wal_verify"},
+                             {"events", events},
+                             {"bytes", bytes},
+                             {"runs", runs},
+                             {"verify_ms", verify},
+                             {"cat_ms", floor},
+                             {"throughput_ratio", ratio},
+                             {"target_met", ratio >= 1.0 / 3}};
   std::printf("%s\n", boost::json::serialize(result).c_str());
   if (!args.keep) std::filesystem::remove_all(base);
   return 0;

@@ -60,8 +60,8 @@ BOOST_AUTO_TEST_CASE(crc32c_hardware_and_portable_paths_agree_on_random_inputs) 
     BOOST_TEST_REQUIRE(detail::crc32c_hardware(state, piece) ==
                        detail::crc32c_portable(state, piece));
     std::size_t cut = length == 0 ? 0 : random() % length;
-    std::uint32_t mixed = detail::crc32c_portable(detail::crc32c_hardware(~0u, piece.substr(0, cut)),
-                                                  piece.substr(cut));
+    std::uint32_t mixed = detail::crc32c_portable(
+        detail::crc32c_hardware(~0u, piece.substr(0, cut)), piece.substr(cut));
     BOOST_TEST_REQUIRE(mixed == detail::crc32c_hardware(~0u, piece));
   }
 }

@@ -7,8 +7,8 @@
 #include "temp_dir.hpp"
 #include "wal/event_types.hpp"
 #include "wal/journal.hpp"
-#include "wal_test_journal.hpp"
 #include "wal/journal_index.hpp"
+#include "wal_test_journal.hpp"
 
 #include <boost/json.hpp>
 
@@ -18,10 +18,10 @@
 #include <fstream>
 
 using namespace runtimo::wal;
-using runtimo::wal::test::lazy_options;
-using runtimo::wal::test::write_raw;
 using runtimo::test::read_file;
 using runtimo::test::TempDir;
+using runtimo::wal::test::lazy_options;
+using runtimo::wal::test::write_raw;
 
 namespace {
 
@@ -200,7 +200,8 @@ BOOST_AUTO_TEST_CASE(a_crash_between_bucket_and_meta_writes_gives_correct_result
   JournalIndex::open(tmp / "wal", tmp / "index");
   // Tear the slot of the highest generation (its header: "runtimo-index-meta <generation> …").
   auto generation = [&](const char *slot) {
-    return std::stoull(read_file(tmp / "index" / slot).substr(std::string("runtimo-index-meta ").size()));
+    return std::stoull(
+        read_file(tmp / "index" / slot).substr(std::string("runtimo-index-meta ").size()));
   };
   auto newest = tmp / "index" / (generation("meta-a") > generation("meta-b") ? "meta-a" : "meta-b");
   std::string text = read_file(newest);
@@ -230,8 +231,8 @@ BOOST_AUTO_TEST_CASE(a_record_that_does_not_match_its_line_makes_the_lookup_rebu
   auto segment = tmp / "wal" / "wal-00000001.jsonl";
   std::string text = read_file(segment);
   std::size_t first = text.find('\n') + 1, second = text.find('\n', first) + 1;
-  std::string swapped = text.substr(first, second - first) + text.substr(0, first) +
-                        text.substr(second);
+  std::string swapped =
+      text.substr(first, second - first) + text.substr(0, first) + text.substr(second);
   {
     std::fstream out(segment, std::ios::binary | std::ios::in | std::ios::out);
     out << swapped;
@@ -252,8 +253,8 @@ BOOST_AUTO_TEST_CASE(damaged_and_duplicated_lines_are_indexed_as_readers_read_th
   auto segment = tmp / "wal" / "wal-00000001.jsonl";
   std::string text = read_file(segment);
   std::size_t last = text.rfind('\n', text.size() - 2) + 1;
-  text += text.substr(last);                    // the last line duplicated
-  text[text.find("\"k\":1")] = 'X';             // j-1's note damaged
+  text += text.substr(last);         // the last line duplicated
+  text[text.find("\"k\":1")] = 'X';  // j-1's note damaged
   write_raw(segment, text);
   auto index = JournalIndex::open(tmp / "wal", tmp / "index");
   expect_matches_journal(*index, tmp / "wal", 4);

@@ -66,8 +66,8 @@ bool catcher(const std::filesystem::path &dir, const std::filesystem::path &inde
   auto index = JournalIndex::open(dir, index_dir);
   for (int round = 0; round < 200; ++round) {
     index->catch_up();
-    std::string id =
-        "a" + std::to_string((round + seed) % 2) + "-" + std::to_string((round * 7) % kJobsPerAppender);
+    std::string id = "a" + std::to_string((round + seed) % 2) + "-" +
+                     std::to_string((round * 7) % kJobsPerAppender);
     std::uint64_t previous = 0;
     for (const auto &record : index->job_events(id)) {
       if (record.event.at("job").as_string() != id || record.seq <= previous) return false;

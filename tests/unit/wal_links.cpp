@@ -17,10 +17,10 @@
 #include <map>
 
 using namespace runtimo::wal;
-using runtimo::wal::test::lazy_options;
-using runtimo::wal::test::write_raw;
 using runtimo::test::read_file;
 using runtimo::test::TempDir;
+using runtimo::wal::test::lazy_options;
+using runtimo::wal::test::write_raw;
 
 namespace {
 
@@ -137,7 +137,7 @@ BOOST_AUTO_TEST_CASE(verify_leaves_a_damaged_journal_byte_identical_and_creates_
   std::filesystem::remove(dir / "corrupt");
   auto segment = dir / "wal-00000001.jsonl";
   std::string text = read_file(segment);
-  text[text.find("\"i\":1")] = 'X';  // damage in the middle
+  text[text.find("\"i\":1")] = 'X';    // damage in the middle
   text += "{\"seq\":5,\"ts\":\"2026";  // and a torn tail
   write_raw(segment, text);
   const auto before = tree_of(tmp.path());

@@ -12,11 +12,11 @@
 #include <fstream>
 
 using namespace runtimo::wal;
+using runtimo::test::TempDir;
 using runtimo::wal::test::lazy_options;
 using runtimo::wal::test::sealed;
-using runtimo::wal::test::write_raw;
 using runtimo::wal::test::seqs_of;
-using runtimo::test::TempDir;
+using runtimo::wal::test::write_raw;
 
 namespace {
 
@@ -90,9 +90,8 @@ BOOST_AUTO_TEST_CASE(tail_returns_a_line_whose_seq_is_out_of_order_and_reports_i
   write_raw(tmp / "wal" / "wal-00000001.jsonl",
             sealed(1) + sealed(2) + sealed(9) + sealed(3) + sealed(4));
   std::vector<JournalProblem> problems;
-  auto records = tail_journal(tmp / "wal", 0, {}, [&](const JournalProblem &p) {
-    problems.push_back(p);
-  });
+  auto records =
+      tail_journal(tmp / "wal", 0, {}, [&](const JournalProblem &p) { problems.push_back(p); });
   BOOST_TEST(seqs_of(records) == (std::vector<std::uint64_t>{1, 2, 9, 3, 4}),
              boost::test_tools::per_element());
   BOOST_TEST_REQUIRE(problems.size() == 1u);

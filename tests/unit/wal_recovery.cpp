@@ -15,11 +15,11 @@
 #include <sstream>
 
 using namespace runtimo::wal;
+using runtimo::test::TempDir;
+using runtimo::wal::test::append_raw;
 using runtimo::wal::test::lazy_options;
 using runtimo::wal::test::read_seqs;
 using runtimo::wal::test::write_raw;
-using runtimo::wal::test::append_raw;
-using runtimo::test::TempDir;
 
 namespace {
 

@@ -12,13 +12,11 @@
 #include <fstream>
 
 using namespace runtimo::wal;
+using runtimo::test::TempDir;
 using runtimo::wal::test::sealed;
 using runtimo::wal::test::write_raw;
-using runtimo::test::TempDir;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 BOOST_AUTO_TEST_CASE(names_of_20_and_25_digits_list_in_numeric_order_and_are_appendable) {
   TempDir tmp;
@@ -54,6 +52,7 @@ BOOST_AUTO_TEST_CASE(names_of_20_and_25_digits_list_in_numeric_order_and_are_app
     seqs.push_back(r.seq);
     return true;
   });
-  BOOST_TEST(seqs == (std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6}), boost::test_tools::per_element());
+  BOOST_TEST(seqs == (std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6}),
+             boost::test_tools::per_element());
   BOOST_TEST(verify_journal(dir).ok());
 }

@@ -15,14 +15,13 @@
 #include <set>
 
 using namespace runtimo::wal;
-using runtimo::wal::test::lazy_options;
-using runtimo::wal::test::sealed;
-using runtimo::wal::test::write_raw;
-using runtimo::wal::test::read_seqs;
-using runtimo::wal::test::seqs_of;
 using runtimo::test::read_file;
 using runtimo::test::TempDir;
-
+using runtimo::wal::test::lazy_options;
+using runtimo::wal::test::read_seqs;
+using runtimo::wal::test::sealed;
+using runtimo::wal::test::seqs_of;
+using runtimo::wal::test::write_raw;
 
 // What a journal fuzzer does: swap two lines, duplicate the last one, then open and append.
 BOOST_AUTO_TEST_CASE(swapped_lines_and_a_duplicated_last_line_neither_reuse_seqs_nor_hide_history) {
@@ -46,9 +45,8 @@ BOOST_AUTO_TEST_CASE(swapped_lines_and_a_duplicated_last_line_neither_reuse_seqs
   BOOST_TEST(problems[2].what.find("duplicates") != std::string::npos);
 
   std::vector<JournalProblem> tail_problems;
-  auto backward = tail_journal(tmp / "wal", 0, {}, [&](const JournalProblem &p) {
-    tail_problems.push_back(p);
-  });
+  auto backward = tail_journal(tmp / "wal", 0, {},
+                               [&](const JournalProblem &p) { tail_problems.push_back(p); });
   std::set<std::uint64_t> distinct(forward.begin(), forward.end());
   auto tail_seqs = seqs_of(backward);
   BOOST_TEST(tail_seqs.size() == distinct.size());
@@ -91,7 +89,8 @@ BOOST_AUTO_TEST_CASE(a_seq_at_2_pow_64_minus_1_is_refused_never_wrapped) {
 
 BOOST_AUTO_TEST_CASE(a_seq_that_does_not_fit_64_bits_is_damage_and_does_not_count) {
   TempDir tmp;
-  std::string huge = "{\"seq\":18446744073709551616,\"ts\":\"x\",\"type\":\"job.note\",\"job\":\"j\"}";
+  std::string huge =
+      "{\"seq\":18446744073709551616,\"ts\":\"x\",\"type\":\"job.note\",\"job\":\"j\"}";
   std::string sealed_huge = huge;
   // Seal by hand: seal_line would refuse a number it cannot hold.
   auto crc = crc32c(sealed_huge);
@@ -112,8 +111,8 @@ BOOST_AUTO_TEST_CASE(append_refuses_a_line_over_max_line_bytes_before_writing_an
   auto options = lazy_options(tmp / "wal");
   options.max_line_bytes = 400;
   auto writer = JournalWriter::open(options);
-  BOOST_TEST(writer->append("job.note", "j", {{"text", std::string(200, 'x')}},
-                            Durability::lazy) == 1u);
+  BOOST_TEST(writer->append("job.note", "j", {{"text", std::string(200, 'x')}}, Durability::lazy) ==
+             1u);
   const auto size = std::filesystem::file_size(tmp / "wal" / "wal-00000001.jsonl");
   try {
     writer->append("job.completed", "j-7", {{"output", std::string(400, 'x')}}, Durability::lazy);

@@ -20,8 +20,8 @@
 #include <sstream>
 
 using namespace runtimo::wal;
-using runtimo::wal::test::lazy_options;
 using runtimo::test::TempDir;
+using runtimo::wal::test::lazy_options;
 
 namespace {
 

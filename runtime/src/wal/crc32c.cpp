@@ -28,8 +28,8 @@ std::uint32_t reflect32(std::uint32_t v) {
 // Compiled for SSE4.2 only here, so the rest of the binary runs on any x86-64; called only
 // after __builtin_cpu_supports said the CPU has it.
 __attribute__((target("sse4.2"))) std::uint32_t hardware_update(std::uint32_t state,
-                                                                  const unsigned char *p,
-                                                                  std::size_t n) {
+                                                                const unsigned char *p,
+                                                                std::size_t n) {
   std::uint64_t crc = state;
   for (; n >= 8; p += 8, n -= 8) {
     std::uint64_t word;
@@ -42,8 +42,9 @@ __attribute__((target("sse4.2"))) std::uint32_t hardware_update(std::uint32_t st
 }
 
 __attribute__((target("sse4.2"))) void hardware_update3(std::uint32_t (&state)[3],
-                                                         const std::string_view (&bytes)[3]) {
-  std::size_t common = std::min({bytes[0].size(), bytes[1].size(), bytes[2].size()}) & ~std::size_t{7};
+                                                        const std::string_view (&bytes)[3]) {
+  std::size_t common =
+      std::min({bytes[0].size(), bytes[1].size(), bytes[2].size()}) & ~std::size_t{7};
   const auto *a = reinterpret_cast<const unsigned char *>(bytes[0].data());
   const auto *b = reinterpret_cast<const unsigned char *>(bytes[1].data());
   const auto *c = reinterpret_cast<const unsigned char *>(bytes[2].data());
@@ -62,7 +63,9 @@ __attribute__((target("sse4.2"))) void hardware_update3(std::uint32_t (&state)[3
   state[2] = hardware_update(static_cast<std::uint32_t>(cc), c + common, bytes[2].size() - common);
 }
 
-bool detect_hardware() { return __builtin_cpu_supports("sse4.2"); }
+bool detect_hardware() {
+  return __builtin_cpu_supports("sse4.2");
+}
 
 #elif defined(__aarch64__) && defined(__ARM_FEATURE_CRC32)
 
@@ -83,7 +86,9 @@ void hardware_update3(std::uint32_t (&state)[3], const std::string_view (&bytes)
   }
 }
 
-bool detect_hardware() { return true; }  // the build targets a CPU with the CRC extension
+bool detect_hardware() {
+  return true;
+}  // the build targets a CPU with the CRC extension
 
 #else
 
@@ -93,7 +98,9 @@ std::uint32_t hardware_update(std::uint32_t state, const unsigned char *, std::s
 
 void hardware_update3(std::uint32_t (&)[3], const std::string_view (&)[3]) {}
 
-bool detect_hardware() { return false; }
+bool detect_hardware() {
+  return false;
+}
 
 #endif
 
@@ -114,7 +121,9 @@ std::uint32_t crc32c_hardware(std::uint32_t state, std::string_view bytes) {
                          bytes.size());
 }
 
-bool crc32c_hardware_available() { return kHardware; }
+bool crc32c_hardware_available() {
+  return kHardware;
+}
 
 void Crc32c::update3(Crc32c (&crcs)[3], const std::string_view (&bytes)[3]) {
   if (!kHardware) {

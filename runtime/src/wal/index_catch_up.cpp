@@ -35,8 +35,8 @@ struct StartedLine {
 };
 
 // Fills capability and runner of `job` from its job.started line.
-void read_started_details(const JournalDir &wal, const IndexState &state,
-                          const StartedLine &where, OpenJob &job) {
+void read_started_details(const JournalDir &wal, const IndexState &state, const StartedLine &where,
+                          OpenJob &job) {
   std::string name = segment_file_name(state.segments[where.segment].number);
   FileDescriptor fd = wal.open_regular(name, O_RDONLY);
   std::string line;

@@ -51,9 +51,12 @@ std::optional<Slot> read_slot(const JournalDir &index, std::string_view name) {
 }
 
 json::object segment_to_json(const IndexedSegment &s) {
-  return json::object{{"number", s.number},     {"dev", s.dev},
-                      {"ino", s.ino},           {"end", s.end},
-                      {"last_offset", s.last_offset}, {"last_crc", s.last_crc},
+  return json::object{{"number", s.number},
+                      {"dev", s.dev},
+                      {"ino", s.ino},
+                      {"end", s.end},
+                      {"last_offset", s.last_offset},
+                      {"last_crc", s.last_crc},
                       {"refused", s.refused}};
 }
 
@@ -173,7 +176,8 @@ void write_index_state(const JournalDir &index, IndexState &state) {
   FileDescriptor fd = index.open_regular(slot, O_WRONLY | O_CREAT);
   std::size_t done = 0;
   while (done < text.size()) {
-    ssize_t n = ::pwrite(fd.get(), text.data() + done, text.size() - done, static_cast<off_t>(done));
+    ssize_t n =
+        ::pwrite(fd.get(), text.data() + done, text.size() - done, static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) throw_errno("write", index.path_of(slot), n < 0 ? errno : EIO);
     done += static_cast<std::size_t>(n);

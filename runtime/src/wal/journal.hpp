@@ -146,9 +146,9 @@ void read_journal(const std::filesystem::path &dir,
 // The last `n` events (all when n == 0), optionally of one job, oldest first. Reads
 // segments from the newest backwards so a tail is cheap even in a large journal. The same
 // rules as read_journal, going backwards: of a duplicated seq the later copy is returned.
-std::vector<JournalRecord> tail_journal(const std::filesystem::path &dir, std::size_t n,
-                                        std::string_view job = {},
-                                        const std::function<void(const JournalProblem &)> &on_problem = {});
+std::vector<JournalRecord> tail_journal(
+    const std::filesystem::path &dir, std::size_t n, std::string_view job = {},
+    const std::function<void(const JournalProblem &)> &on_problem = {});
 
 struct VerifyReport {
   std::uint64_t segments = 0;

@@ -40,8 +40,9 @@ JournalError directory_error(int dirfd, const std::filesystem::path &path, const
     err = ELOOP;
   }
   if (err == ELOOP) {
-    return JournalError(what + "it is a symbolic link, and the journal follows none (replace it "
-                               "with the directory itself)");
+    return JournalError(what +
+                        "it is a symbolic link, and the journal follows none (replace it "
+                        "with the directory itself)");
   }
   if (err == ENOTDIR) return JournalError(what + errno_text(err) + " (a directory is needed here)");
   return JournalError(what + errno_text(err));
@@ -109,8 +110,8 @@ FileDescriptor JournalDir::open_regular(std::string_view name, int flags, unsign
   }
   // O_NONBLOCK keeps a FIFO put in place after the look from blocking the open; on a regular
   // file it changes nothing.
-  int fd = open_retrying(this->fd(), std::string(name).c_str(), flags | O_NONBLOCK | O_NOCTTY,
-                         mode);
+  int fd =
+      open_retrying(this->fd(), std::string(name).c_str(), flags | O_NONBLOCK | O_NOCTTY, mode);
   if (fd < 0 && errno == ELOOP) {  // became a symlink since the look
     return refuse(path_of(name).string() + " is a symbolic link; the journal follows none");
   }
@@ -145,7 +146,9 @@ void JournalDir::unlink(std::string_view name) const {
   }
 }
 
-void JournalDir::sync() const { fsync_file(fd(), path_); }
+void JournalDir::sync() const {
+  fsync_file(fd(), path_);
+}
 
 std::vector<SegmentFile> JournalDir::segments() const {
   // A new open file description of the directory: readdir moves its offset, and a dup would

@@ -56,8 +56,8 @@ struct JournalIndex::Impl {
     loaded = true;
   }
 
-  void rebuild(const std::optional<JournalDir> &wal, const std::vector<detail::SegmentFile> &listing,
-               std::string why) {
+  void rebuild(const std::optional<JournalDir> &wal,
+               const std::vector<detail::SegmentFile> &listing, std::string why) {
     report.rebuilt = true;
     report.rebuild_reason = std::move(why);
     loaded = false;
@@ -85,7 +85,8 @@ struct JournalIndex::Impl {
     } else if (!refresh(why)) {
       rebuild(wal, listing, why);
     } else if (!wal) {
-      if (!state.segments.empty() || state.wal_ino != 0) rebuild(wal, listing, "the journal is gone");
+      if (!state.segments.empty() || state.wal_ino != 0)
+        rebuild(wal, listing, "the journal is gone");
     } else if (std::string stale = detail::stale_reason(state, *wal, listing); !stale.empty()) {
       rebuild(wal, listing, stale);
     } else {
@@ -163,7 +164,8 @@ JournalIndex::~JournalIndex() = default;
 std::unique_ptr<JournalIndex> JournalIndex::open(const std::filesystem::path &wal_dir,
                                                  const std::filesystem::path &index_dir) {
   if (wal_dir.empty() || index_dir.empty()) {
-    throw JournalError("cannot open the job index: the journal or the index directory is not given");
+    throw JournalError(
+        "cannot open the job index: the journal or the index directory is not given");
   }
   auto impl = std::make_unique<Impl>();
   impl->wal_path = wal_dir;
@@ -173,7 +175,9 @@ std::unique_ptr<JournalIndex> JournalIndex::open(const std::filesystem::path &wa
   return std::unique_ptr<JournalIndex>(new JournalIndex(std::move(impl)));
 }
 
-void JournalIndex::catch_up() { impl_->catch_up(false); }
+void JournalIndex::catch_up() {
+  impl_->catch_up(false);
+}
 
 std::vector<JournalRecord> JournalIndex::job_events(std::string_view job) {
   std::vector<JournalRecord> events;
@@ -193,8 +197,12 @@ std::vector<OpenJob> JournalIndex::open_jobs() const {
   return jobs;
 }
 
-std::uint64_t JournalIndex::max_seq() const { return impl_->state.max_seq; }
+std::uint64_t JournalIndex::max_seq() const {
+  return impl_->state.max_seq;
+}
 
-const CatchUpReport &JournalIndex::last_catch_up() const { return impl_->report; }
+const CatchUpReport &JournalIndex::last_catch_up() const {
+  return impl_->report;
+}
 
 }  // namespace runtimo::wal

@@ -70,9 +70,9 @@ void read_journal(const std::filesystem::path &dir,
   }
 }
 
-std::vector<JournalRecord> tail_journal(const std::filesystem::path &dir, std::size_t n,
-                                        std::string_view job,
-                                        const std::function<void(const JournalProblem &)> &on_problem) {
+std::vector<JournalRecord> tail_journal(
+    const std::filesystem::path &dir, std::size_t n, std::string_view job,
+    const std::function<void(const JournalProblem &)> &on_problem) {
   std::vector<JournalRecord> newest_first;
   auto journal = detail::JournalDir::open_existing(dir);
   if (!journal) return newest_first;

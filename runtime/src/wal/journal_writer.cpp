@@ -79,8 +79,7 @@ struct JournalWriter::Impl {
 
   // Refuses (JournalError naming it) a segment that is a symlink or not a regular file.
   void open_segment(std::string number) {
-    FileDescriptor fd =
-        dir->open_regular(detail::segment_file_name(number), O_RDWR | O_APPEND);
+    FileDescriptor fd = dir->open_regular(detail::segment_file_name(number), O_RDWR | O_APPEND);
     switch_to(std::move(number), std::move(fd), false);
   }
 
@@ -98,8 +97,7 @@ struct JournalWriter::Impl {
   // appended, or we moved to a segment it created), cutting a torn tail first. Only the bytes
   // appended since our last look are read.
   void learn_tail() {
-    std::uint64_t size =
-        detail::cut_torn_tail(segment->fd.get(), *dir, current, *corrupt, nullptr);
+    std::uint64_t size = detail::cut_torn_tail(segment->fd.get(), *dir, current, *corrupt, nullptr);
     std::uint64_t from = seen_size != kUnknownSize && seen_size <= size ? seen_size : 0;
     if (from < size) last_seq = std::max(last_seq, detail::highest_seq_in(*dir, current, from));
     seen_size = size;
@@ -110,7 +108,7 @@ struct JournalWriter::Impl {
   std::uint64_t current_size() {
     auto st = dir->stat_of(current.name);
     if (!st || st->st_dev != segment_dev || st->st_ino != segment_ino) {
-      std::string now = !st ? "is gone"
+      std::string now = !st                    ? "is gone"
                         : S_ISLNK(st->st_mode) ? "is now a symbolic link"
                                                : "is now another file";
       throw JournalError("refusing to append to " + segment->path.string() + ": it " + now +
@@ -156,8 +154,8 @@ struct JournalWriter::Impl {
   std::pair<std::uint64_t, std::uint64_t> append_locked(const detail::PreparedEvent &event) {
     std::uint64_t size = prepare_to_append();
     if (last_seq == kLastSeq) {
-      throw JournalError("the journal's seq reached 2^64-1 (" + std::to_string(kLastSeq) +
-                         ") in " + options.dir.string() +
+      throw JournalError("the journal's seq reached 2^64-1 (" + std::to_string(kLastSeq) + ") in " +
+                         options.dir.string() +
                          ": no further event can be numbered, and seqs are never reused or "
                          "wrapped; start a new home (keep this one to read its history)");
     }
@@ -260,15 +258,21 @@ void JournalWriter::under_lock(const std::function<void(AppendUnderLock &)> &fn)
   fn(appender);
 }
 
-const RecoveryReport &JournalWriter::recovery() const { return impl_->recovery; }
+const RecoveryReport &JournalWriter::recovery() const {
+  return impl_->recovery;
+}
 
-const std::filesystem::path &JournalWriter::dir() const { return impl_->options.dir; }
+const std::filesystem::path &JournalWriter::dir() const {
+  return impl_->options.dir;
+}
 
 std::uint64_t JournalWriter::last_seq() const {
   std::lock_guard guard(impl_->append_mutex);
   return impl_->last_seq;
 }
 
-JournalIndex *JournalWriter::index() const { return impl_->index.get(); }
+JournalIndex *JournalWriter::index() const {
+  return impl_->index.get();
+}
 
 }  // namespace runtimo::wal

@@ -17,14 +17,15 @@ namespace {
 using detail::kCrcMemberTail;
 using detail::kCrcOpen;
 
-
 // Lowercase hex digit values, -1 for anything else: a table, because the digits of a CRC are
 // random and a branch on digit-or-letter mispredicts on half of them.
 constexpr auto kHexValue = [] {
   std::array<std::int8_t, 256> table{};
   table.fill(-1);
-  for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
-  for (int c = 'a'; c <= 'f'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
+  for (int c = '0'; c <= '9'; ++c)
+    table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c)
+    table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
   return table;
 }();
 

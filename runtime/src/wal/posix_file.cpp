@@ -37,7 +37,9 @@ FileLock::FileLock(int fd, int operation, const std::filesystem::path &path) : f
   }
 }
 
-FileLock::~FileLock() { ::flock(fd_, LOCK_UN); }
+FileLock::~FileLock() {
+  ::flock(fd_, LOCK_UN);
+}
 
 std::uint64_t file_size(int fd, const std::filesystem::path &path) {
   struct stat st {};

@@ -103,13 +103,12 @@ std::uint64_t cut_torn_tail(int fd, const JournalDir &wal, const SegmentFile &se
 std::uint64_t highest_seq_in(const JournalDir &wal, const SegmentFile &segment,
                              std::uint64_t from_offset) {
   std::uint64_t highest = 0;
-  scan_segment_lines(
-      wal, segment, from_offset,
-      [&](const SegmentLine &line) {
-        if (auto seq = peek_seq(line.text)) highest = std::max(highest, *seq);
-        return true;
-      },
-      {});
+  scan_segment_lines(wal, segment, from_offset,
+                     [&](const SegmentLine &line) {
+                       if (auto seq = peek_seq(line.text)) highest = std::max(highest, *seq);
+                       return true;
+                     },
+                     {});
   return highest;
 }
 

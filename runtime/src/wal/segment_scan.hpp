@@ -22,17 +22,17 @@ struct SegmentLine {
 using ProblemSink = std::function<void(const JournalProblem &)>;
 
 struct SegmentScanEnd {
-  bool stopped = false;          // on_line returned false
-  bool refused = false;          // not a regular file: nothing read
-  bool unterminated = false;     // bytes after the last '\n' (reported, not passed to on_line)
-  std::uint64_t complete = 0;    // offset just past the last '\n' seen (the next line's start)
+  bool stopped = false;        // on_line returned false
+  bool refused = false;        // not a regular file: nothing read
+  bool unterminated = false;   // bytes after the last '\n' (reported, not passed to on_line)
+  std::uint64_t complete = 0;  // offset just past the last '\n' seen (the next line's start)
 };
 
 // Whole lines as read: `text` runs from a line start to just past a '\n'.
 struct SegmentBlock {
   std::uint64_t first_number = 0;  // line number of its first line (0 past offset 0)
   std::uint64_t offset = 0;
-  std::string_view text;   // valid during the callback only
+  std::string_view text;    // valid during the callback only
   std::uint64_t lines = 0;  // set by the callback: how many lines `text` held (it splits them)
 };
 
