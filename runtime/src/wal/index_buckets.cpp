@@ -41,10 +41,11 @@ void BucketWriter::flush(std::vector<std::uint64_t> &counts) {
     auto &records = pending_[b];
     if (records.empty()) continue;
     std::string name = bucket_file_name(b);
-    FileDescriptor fd = index_.open_regular(name, O_RDWR | O_CREAT);
+    struct stat st {};
+    FileDescriptor fd = index_.open_regular(name, O_RDWR | O_CREAT, 0600, nullptr, &st);
     const std::uint64_t at = counts[b] * sizeof(BucketRecord);
     // Records past the counted ones are a crash's leftovers: cut them before writing after.
-    if (file_size(fd.get(), index_.path_of(name)) != at &&
+    if (static_cast<std::uint64_t>(st.st_size) != at &&
         ::ftruncate(fd.get(), static_cast<off_t>(at)) != 0) {
       throw_errno("truncate", index_.path_of(name), errno);
     }
@@ -67,10 +68,11 @@ bool read_bucket(const JournalDir &index, std::size_t bucket, std::uint64_t coun
   out.clear();
   if (count == 0) return true;
   std::string name = bucket_file_name(bucket);
-  FileDescriptor fd = index.open_if_exists(name, O_RDONLY);
+  struct stat st {};
+  FileDescriptor fd = index.open_if_exists(name, O_RDONLY, nullptr, &st);
   if (!fd.valid()) return false;
   const std::uint64_t size = count * sizeof(BucketRecord);
-  if (file_size(fd.get(), index.path_of(name)) < size) return false;
+  if (static_cast<std::uint64_t>(st.st_size) < size) return false;
   out.resize(count);
   auto *bytes = reinterpret_cast<char *>(out.data());
   std::uint64_t done = 0;

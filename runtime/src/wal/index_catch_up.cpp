@@ -53,8 +53,15 @@ void read_started_details(const JournalDir &wal, const IndexState &state, const 
 
 }  // namespace
 
+SegmentListing list_for_index(const JournalDir &wal) {
+  SegmentListing listing;
+  listing.files = wal.segments();
+  for (const auto &file : listing.files) listing.stats.push_back(wal.stat_of(file.name));
+  return listing;
+}
+
 std::string stale_reason(const IndexState &state, const JournalDir &wal,
-                         const std::vector<SegmentFile> &listing) {
+                         const SegmentListing &listing) {
   struct stat dir_stat {};
   if (::fstat(wal.fd(), &dir_stat) != 0) throw_errno("stat", wal.path(), errno);
   if (dir_stat.st_dev != state.wal_dev || dir_stat.st_ino != state.wal_ino) {
@@ -64,10 +71,10 @@ std::string stale_reason(const IndexState &state, const JournalDir &wal,
   for (std::size_t i = 0; i < state.segments.size(); ++i) {
     const IndexedSegment &indexed = state.segments[i];
     const std::string name = segment_file_name(indexed.number);
-    if (i >= listing.size() || listing[i].number != indexed.number) {
+    if (i >= listing.files.size() || listing.files[i].number != indexed.number) {
       return "the journal's segments changed (" + name + " is gone or another came before it)";
     }
-    auto st = wal.stat_of(name);
+    const auto &st = listing.stats[i];
     if (!st) return "segment " + name + " is gone";
     bool refused = !wal.refusal_for(name, *st).empty();
     if (refused != indexed.refused) return "segment " + name + " changed kind";
@@ -97,30 +104,29 @@ std::string stale_reason(const IndexState &state, const JournalDir &wal,
 }
 
 std::uint64_t index_new_lines(IndexState &state, const JournalDir &wal,
-                              const std::vector<SegmentFile> &listing, const JournalDir &index) {
+                              const SegmentListing &listing, const JournalDir &index) {
   BucketWriter buckets(index);
   std::map<std::string, StartedLine, std::less<>> started;  // open jobs started this catch-up
   std::uint64_t lines = 0;
   LineHead head;
-  for (std::size_t i = 0; i < listing.size(); ++i) {
+  for (std::size_t i = 0; i < listing.files.size(); ++i) {
+    const SegmentFile &file = listing.files[i];
+    const auto &st = listing.stats[i];
     if (i == state.segments.size()) {
       IndexedSegment fresh;
-      fresh.number = listing[i].number;
-      if (auto st = wal.stat_of(listing[i].name)) {
+      fresh.number = file.number;
+      if (st) {
         fresh.dev = st->st_dev;
         fresh.ino = st->st_ino;
-        fresh.refused = !wal.refusal_for(listing[i].name, *st).empty();
+        fresh.refused = !wal.refusal_for(file.name, *st).empty();
         if (fresh.refused) fresh.dev = fresh.ino = 0;
       }
       state.segments.push_back(std::move(fresh));
     }
     IndexedSegment &indexed = state.segments[i];
     if (indexed.refused) continue;
-    // One stat instead of an open for every older segment with nothing new.
-    if (auto st = wal.stat_of(listing[i].name);
-        st && static_cast<std::uint64_t>(st->st_size) == indexed.end) {
-      continue;
-    }
+    // No open for a segment with nothing new (every one but the current, usually).
+    if (st && static_cast<std::uint64_t>(st->st_size) == indexed.end) continue;
     auto on_line = [&](const SegmentLine &line) {
       ++lines;
       if (auto seq = peek_seq(line.text)) state.max_seq = std::max(state.max_seq, *seq);
@@ -146,7 +152,7 @@ std::uint64_t index_new_lines(IndexState &state, const JournalDir &wal,
       }
       return true;
     };
-    scan_segment_lines(wal, listing[i], indexed.end, on_line, {});
+    scan_segment_lines(wal, file, indexed.end, on_line, {});
   }
   buckets.flush(state.bucket_records);
   // Details only for the jobs still open: a rebuild parses a few lines, not every job.started.

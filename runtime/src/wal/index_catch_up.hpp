@@ -7,22 +7,31 @@
 #include "wal/journal_dir.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace runtimo::wal::detail {
 
+// The segments of `wal` as one catch-up sees them: names in order and an lstat of each
+// (nothing for one removed since the listing), taken once and used by both steps below.
+struct SegmentListing {
+  std::vector<SegmentFile> files;
+  std::vector<std::optional<struct stat>> stats;
+};
+SegmentListing list_for_index(const JournalDir &wal);
+
 // Why the part of the journal `state` covers is no longer what was indexed — a segment gone,
 // replaced, shrunk, turned into a link, or its last indexed line changed — or empty when it
-// still is. `listing` is wal.segments().
+// still is.
 std::string stale_reason(const IndexState &state, const JournalDir &wal,
-                         const std::vector<SegmentFile> &listing);
+                         const SegmentListing &listing);
 
 // Indexes every complete line past what `state` covers, in journal order: bucket records
 // written to `index` (flushed as they accumulate), `state` advanced (segments, seen seqs,
 // highest seq, bucket counts, open jobs with their job.started details). Does not write the
 // meta file. Returns the number of lines read.
 std::uint64_t index_new_lines(IndexState &state, const JournalDir &wal,
-                              const std::vector<SegmentFile> &listing, const JournalDir &index);
+                              const SegmentListing &listing, const JournalDir &index);
 
 }  // namespace runtimo::wal::detail

@@ -30,10 +30,11 @@ struct Slot {
 };
 
 std::optional<Slot> read_slot(const JournalDir &index, std::string_view name) {
-  FileDescriptor fd = index.open_if_exists(name, O_RDONLY);
+  struct stat st {};
+  FileDescriptor fd = index.open_if_exists(name, O_RDONLY, nullptr, &st);
   if (!fd.valid()) return std::nullopt;
   std::string text;
-  pread_exact(fd.get(), 0, file_size(fd.get(), index.path_of(name)), text, index.path_of(name));
+  pread_exact(fd.get(), 0, static_cast<std::uint64_t>(st.st_size), text, index.path_of(name));
   // "<magic> <generation> <length> <crc>\n<body>" — anything else is a torn or foreign slot.
   unsigned long long generation = 0, length = 0;
   unsigned crc = 0;

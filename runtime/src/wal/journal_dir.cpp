@@ -51,15 +51,20 @@ JournalError directory_error(int dirfd, const std::filesystem::path &path, const
 }  // namespace
 
 JournalDir JournalDir::create(const std::filesystem::path &path) {
-  if (path.has_parent_path()) {
-    std::error_code ec;
-    std::filesystem::create_directories(path.parent_path(), ec);
-    if (ec) throw_errno("create directory", path.parent_path(), ec.value());
-  }
-  if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
-    throw_errno("create directory", path, errno);
-  }
+  // Opening comes first: the directory nearly always exists, and each `runtimo` command
+  // opens the journal and the index (parents are only looked at when it does not).
   int fd = open_directory(AT_FDCWD, path.c_str());
+  if (fd < 0 && errno == ENOENT) {
+    if (path.has_parent_path()) {
+      std::error_code ec;
+      std::filesystem::create_directories(path.parent_path(), ec);
+      if (ec) throw_errno("create directory", path.parent_path(), ec.value());
+    }
+    if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
+      throw_errno("create directory", path, errno);
+    }
+    fd = open_directory(AT_FDCWD, path.c_str());
+  }
   if (fd < 0) throw directory_error(AT_FDCWD, path, path.c_str(), errno);
   return JournalDir(FileDescriptor(fd), path);
 }
@@ -97,41 +102,41 @@ std::string JournalDir::refusal_for(std::string_view name, const struct stat &st
          "away; restore the real file if it was replaced)";
 }
 
-FileDescriptor JournalDir::open_regular(std::string_view name, int flags, unsigned mode,
-                                        std::string *refusal) const {
+FileDescriptor JournalDir::open_file(std::string_view name, int flags, unsigned mode,
+                                     std::string *refusal, struct stat *st, bool missing_ok) const {
   auto refuse = [&](std::string why) {
     if (refusal == nullptr) throw JournalError("refusing " + why);
     *refusal = std::move(why);
     return FileDescriptor();
   };
-  // Look before opening: opening a FIFO or a device can block or have side effects.
-  if (auto st = stat_of(name)) {
-    if (std::string why = refusal_for(name, *st); !why.empty()) return refuse(std::move(why));
-  }
-  // O_NONBLOCK keeps a FIFO put in place after the look from blocking the open; on a regular
-  // file it changes nothing.
+  // O_NOFOLLOW refuses a link; O_NONBLOCK keeps a FIFO from blocking the open and O_NOCTTY a
+  // terminal from becoming ours (on a regular file both change nothing); fstat then refuses
+  // anything that is not a regular file before a byte is read or written.
   int fd =
       open_retrying(this->fd(), std::string(name).c_str(), flags | O_NONBLOCK | O_NOCTTY, mode);
-  if (fd < 0 && errno == ELOOP) {  // became a symlink since the look
-    return refuse(path_of(name).string() + " is a symbolic link; the journal follows none");
+  if (fd < 0 && errno == ENOENT && missing_ok) return FileDescriptor();
+  if (fd < 0 && errno == ELOOP) {
+    return refuse(path_of(name).string() +
+                  " is a symbolic link; the journal opens only regular files it created and "
+                  "follows no links (move it away; restore the real file if it was replaced)");
   }
   if (fd < 0) throw_errno("open", path_of(name), errno);
   FileDescriptor owned(fd);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) throw_errno("stat", path_of(name), errno);
-  if (std::string why = refusal_for(name, st); !why.empty()) return refuse(std::move(why));
+  struct stat own {};
+  struct stat &info = st != nullptr ? *st : own;
+  if (::fstat(fd, &info) != 0) throw_errno("stat", path_of(name), errno);
+  if (std::string why = refusal_for(name, info); !why.empty()) return refuse(std::move(why));
   return owned;
 }
 
-FileDescriptor JournalDir::open_if_exists(std::string_view name, int flags,
-                                          std::string *refusal) const {
-  if (!stat_of(name)) return FileDescriptor();
-  try {
-    return open_regular(name, flags, 0600, refusal);
-  } catch (const JournalError &) {
-    if (!stat_of(name)) return FileDescriptor();  // removed between the look and the open
-    throw;
-  }
+FileDescriptor JournalDir::open_regular(std::string_view name, int flags, unsigned mode,
+                                        std::string *refusal, struct stat *st) const {
+  return open_file(name, flags, mode, refusal, st, false);
+}
+
+FileDescriptor JournalDir::open_if_exists(std::string_view name, int flags, std::string *refusal,
+                                          struct stat *st) const {
+  return open_file(name, flags, 0600, refusal, st, true);
 }
 
 void JournalDir::rename(std::string_view from, std::string_view to) const {

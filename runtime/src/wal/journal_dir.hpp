@@ -45,15 +45,15 @@ class JournalDir {
   const std::filesystem::path &path() const { return path_; }
   std::filesystem::path path_of(std::string_view name) const { return path_ / std::string(name); }
 
-  // Opens regular file `name` (O_NOFOLLOW, O_CLOEXEC added). A symlink or a file that is not
-  // regular is refused: with `refusal` given, it receives why and an invalid descriptor is
-  // returned; without, JournalError is thrown. Other errors (ENOENT with O_CREAT missing
-  // included) always throw.
+  // Opens regular file `name` (O_NOFOLLOW, O_CLOEXEC added), its fstat into `st` if given. A
+  // symlink or a file that is not regular is refused: with `refusal` given, it receives why
+  // and an invalid descriptor is returned; without, JournalError is thrown. Other errors
+  // (ENOENT without O_CREAT included) always throw.
   FileDescriptor open_regular(std::string_view name, int flags, unsigned mode = 0600,
-                              std::string *refusal = nullptr) const;
+                              std::string *refusal = nullptr, struct stat *st = nullptr) const;
   // Like open_regular, but a missing file gives an invalid descriptor instead of an error.
-  FileDescriptor open_if_exists(std::string_view name, int flags,
-                                std::string *refusal = nullptr) const;
+  FileDescriptor open_if_exists(std::string_view name, int flags, std::string *refusal = nullptr,
+                                struct stat *st = nullptr) const;
 
   // lstat of `name` (fstatat, AT_SYMLINK_NOFOLLOW); nothing when missing.
   std::optional<struct stat> stat_of(std::string_view name) const;
@@ -68,6 +68,8 @@ class JournalDir {
   std::vector<SegmentFile> segments() const;
 
  private:
+  FileDescriptor open_file(std::string_view name, int flags, unsigned mode, std::string *refusal,
+                           struct stat *st, bool missing_ok) const;
   JournalDir(FileDescriptor fd, std::filesystem::path path)
       : fd_(std::move(fd)), path_(std::move(path)) {}
   FileDescriptor fd_;

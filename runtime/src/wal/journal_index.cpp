@@ -56,8 +56,8 @@ struct JournalIndex::Impl {
     loaded = true;
   }
 
-  void rebuild(const std::optional<JournalDir> &wal,
-               const std::vector<detail::SegmentFile> &listing, std::string why) {
+  void rebuild(const std::optional<JournalDir> &wal, const detail::SegmentListing &listing,
+               std::string why) {
     report.rebuilt = true;
     report.rebuild_reason = std::move(why);
     loaded = false;
@@ -78,7 +78,7 @@ struct JournalIndex::Impl {
   void catch_up_locked(bool force_rebuild) {
     report = CatchUpReport{};
     auto wal = JournalDir::open_existing(wal_path);
-    auto listing = wal ? wal->segments() : std::vector<detail::SegmentFile>{};
+    auto listing = wal ? detail::list_for_index(*wal) : detail::SegmentListing{};
     std::string why;
     if (force_rebuild) {
       rebuild(wal, listing, "a looked-up record did not match its journal line");

@@ -21,14 +21,15 @@ SegmentScanEnd scan_segment_blocks(const JournalDir &dir, const SegmentFile &seg
   SegmentScanEnd end;
   end.complete = from_offset;
   std::string refusal;
-  FileDescriptor fd = dir.open_regular(segment.name, O_RDONLY, 0, &refusal);
+  struct stat st {};
+  FileDescriptor fd = dir.open_regular(segment.name, O_RDONLY, 0, &refusal, &st);
   if (!fd.valid()) {
     report(on_problem, dir, segment, 0, 0, refusal + "; skipped");
     end.refused = true;
     return end;
   }
   // A catch-up of a few new lines must not pay for zeroing a 1 MiB buffer.
-  const std::uint64_t size = file_size(fd.get(), dir.path_of(segment.name));
+  const auto size = static_cast<std::uint64_t>(st.st_size);
   const std::uint64_t unread = size > from_offset ? size - from_offset : 0;
   const std::size_t block_bytes = static_cast<std::size_t>(
       std::clamp<std::uint64_t>(unread + 1, 4096, std::uint64_t{1024} << 10));
