@@ -6,6 +6,7 @@
 #include "util/utf8.hpp"
 #include "wal/crc32c.hpp"
 #include "wal/journal.hpp"
+#include "wal/line_check.hpp"
 #include "wal/line_codec.hpp"
 #include "wal/segment_names.hpp"
 
@@ -214,4 +215,39 @@ BOOST_AUTO_TEST_CASE(segment_names_are_wal_8_digits_jsonl_from_1) {
   BOOST_TEST(!detail::parse_segment_name("wal-0000000a.jsonl"));
   BOOST_TEST(!detail::parse_segment_name("wal-00000001.jsonl.tmp"));
   BOOST_TEST(!detail::parse_segment_name("LOCK"));
+}
+
+// verify's check (line_check.hpp): the writer's head without a parse; a line in another form
+// is parsed in full, so it accepts what check_line accepts.
+BOOST_AUTO_TEST_CASE(line_head_check_reads_the_writers_head_and_parses_other_forms_in_full) {
+  detail::LineHead head;
+  std::string line = detail::compose_event_line(
+      42, "2026-11-28T04:06:26.000001Z", detail::prepare_event("job.note", "j-1", {{"x", 1}}));
+  BOOST_TEST(detail::check_line_head(line, head) == "");
+  BOOST_TEST(head.seq == 42u);
+  BOOST_TEST(head.type == "job.note");
+  BOOST_TEST(head.job == "j-1");
+
+  std::string reordered = seal_line(boost::json::object{
+      {"ts", "2026-11-28T04:06:26.000001Z"}, {"job", "a\"b"}, {"seq", 7}, {"type", "t"}});
+  BOOST_TEST(detail::check_line_head(reordered, head) == "");
+  BOOST_TEST(head.seq == 7u);
+  BOOST_TEST(head.job == "a\"b");
+  BOOST_TEST(head.type == "t");
+
+  BOOST_TEST(detail::check_line_head(seal_line(boost::json::object{{"seq", 1}, {"ts", "x"}}),
+                                     head) == "\"type\" missing or not a string");
+  std::string flipped = line;
+  flipped[3] ^= 1;
+  BOOST_TEST(detail::check_line_head(flipped, head).rfind("crc mismatch", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(peek_seq_reads_the_prefix_of_damaged_lines_and_refuses_overflow) {
+  BOOST_TEST(detail::peek_seq("{\"seq\":17,\"ts\":garbage").value() == 17u);
+  BOOST_TEST(detail::peek_seq("{\"seq\":18446744073709551615}").value() == 18446744073709551615ull);
+  BOOST_TEST(!detail::peek_seq("{\"seq\":18446744073709551616,"));
+  BOOST_TEST(!detail::peek_seq("{\"seq\":0,"));
+  BOOST_TEST(!detail::peek_seq("{\"seq\":07,"));
+  BOOST_TEST(!detail::peek_seq("{\"seq\":12"));  // torn inside the number
+  BOOST_TEST(!detail::peek_seq("{\"ts\":\"x\",\"seq\":3,"));
 }

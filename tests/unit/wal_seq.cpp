@@ -7,6 +7,7 @@
 
 #include "temp_dir.hpp"
 #include "wal/journal.hpp"
+#include "wal/seq_order.hpp"
 #include "wal_test_journal.hpp"
 
 #include <boost/json.hpp>
@@ -126,4 +127,27 @@ BOOST_AUTO_TEST_CASE(append_refuses_a_line_over_max_line_bytes_before_writing_an
   BOOST_TEST(writer->append("job.note", "j", {}, Durability::lazy) == 2u);  // seq not consumed
   JournalOptions defaults;
   BOOST_TEST(defaults.max_line_bytes == 65536u);
+}
+
+// The readers' set of seen seqs (seq_order.hpp) stays one interval for a healthy journal and
+// merges neighbours whatever the order seqs come in.
+BOOST_AUTO_TEST_CASE(seen_seqs_are_kept_as_merged_intervals) {
+  detail::SeqSet seen;
+  for (std::uint64_t s = 1; s <= 1000; ++s) BOOST_TEST_REQUIRE(seen.insert(s));
+  BOOST_TEST(seen.intervals().size() == 1u);
+  BOOST_TEST(!seen.insert(500));
+  BOOST_TEST(seen.insert(1002));
+  BOOST_TEST(seen.insert(1004));
+  BOOST_TEST(seen.intervals().size() == 3u);
+  BOOST_TEST(seen.insert(1003));  // joins [1002] and [1004]
+  BOOST_TEST(seen.insert(1001));  // joins everything
+  auto intervals = seen.intervals();
+  BOOST_TEST_REQUIRE(intervals.size() == 1u);
+  BOOST_TEST(intervals[0].first == 1u);
+  BOOST_TEST(intervals[0].second == 1004u);
+  BOOST_TEST(seen.insert(18446744073709551615ull));
+  BOOST_TEST(seen.contains(18446744073709551615ull));
+  BOOST_TEST(!seen.contains(18446744073709551614ull));
+  seen.insert_interval(2000, 18446744073709551614ull);
+  BOOST_TEST(seen.intervals().size() == 2u);
 }
