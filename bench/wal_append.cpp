@@ -12,6 +12,7 @@
 // DIR (default: the current directory) gets a fresh bench-wal-XXXXXX directory, removed at the
 // end unless --keep. Medians over --runs runs (default 7).
 #include "bench_support.hpp"
+#include "wal/event_types.hpp"
 #include "wal/journal.hpp"
 
 #include <boost/json.hpp>
@@ -36,7 +37,6 @@ using bench::median;
 using bench::micros_since;
 
 namespace {
-
 
 // (a) Mean cost of one "job" = two synced appends, over `jobs` jobs.
 double raw_job_us(const std::filesystem::path &file, int jobs) {
@@ -97,8 +97,8 @@ double journal_job_us(wal::JournalWriter &writer, int jobs, int &job_counter) {
   auto start = Clock::now();
   for (int j = 0; j < jobs; ++j) {
     std::string id = "j-" + std::to_string(++job_counter);
-    writer.append("job.started", id, started_body(job_counter), wal::Durability::durable);
-    writer.append("job.completed", id, completed, wal::Durability::durable);
+    writer.append(wal::event::started, id, started_body(job_counter), wal::Durability::durable);
+    writer.append(wal::event::completed, id, completed, wal::Durability::durable);
   }
   return micros_since(start) / jobs;
 }
@@ -111,7 +111,8 @@ double lazy_append_us(wal::JournalWriter &writer, int count, std::uint64_t &even
       {"duration_ms", 3},
       {"result", boost::json::object{{"count", 212}, {"sha256", std::string(64, 'd')}}}};
   auto start = Clock::now();
-  for (int i = 0; i < count; ++i) writer.append("job.note", "j-fill", body, wal::Durability::lazy);
+  for (int i = 0; i < count; ++i)
+    writer.append(wal::event::note, "j-fill", body, wal::Durability::lazy);
   events += static_cast<std::uint64_t>(count);
   return micros_since(start) / count;
 }
@@ -123,7 +124,7 @@ void fill_to(wal::JournalWriter &writer, std::uint64_t target, std::uint64_t &ev
       {"duration_ms", 3},
       {"result", boost::json::object{{"count", 212}, {"sha256", std::string(64, 'd')}}}};
   for (; events < target; ++events) {
-    writer.append("job.note", "j-fill", body, wal::Durability::lazy);
+    writer.append(wal::event::note, "j-fill", body, wal::Durability::lazy);
   }
 }
 
@@ -201,7 +202,7 @@ int main(int argc, char **argv) {
     for (int t = 0; t < threads; ++t) {
       pool.emplace_back([&, t] {
         for (int k = 0; k < per_thread; ++k) {
-          group->append("job.started", "j-t" + std::to_string(t), started_body(k),
+          group->append(wal::event::started, "j-t" + std::to_string(t), started_body(k),
                         wal::Durability::durable);
         }
       });

@@ -3,13 +3,17 @@
 #define BOOST_TEST_MODULE wal_codec
 #include <boost/test/unit_test.hpp>
 
+#include "util/utf8.hpp"
+#include "wal/crc32c.hpp"
 #include "wal/journal.hpp"
+#include "wal/line_check.hpp"
 #include "wal/line_codec.hpp"
 #include "wal/segment_names.hpp"
 
 #include <boost/json.hpp>
 
 #include <cstdio>
+#include <random>
 #include <stdexcept>
 
 using namespace runtimo::wal;
@@ -36,6 +40,31 @@ std::string hex8(std::uint32_t v) {
 BOOST_AUTO_TEST_CASE(crc32c_check_value_is_e3069283) {
   BOOST_TEST(crc32c("123456789") == 0xe3069283u);
   BOOST_TEST(crc32c("") == 0u);
+  BOOST_TEST(~detail::crc32c_portable(~0u, "123456789") == 0xe3069283u);
+  if (detail::crc32c_hardware_available()) {
+    BOOST_TEST(~detail::crc32c_hardware(~0u, "123456789") == 0xe3069283u);
+  }
+}
+
+// The CPU's instruction and the table give the same CRC for every length and alignment, and
+// a CRC may be carried from one path to the other piece by piece.
+BOOST_AUTO_TEST_CASE(crc32c_hardware_and_portable_paths_agree_on_random_inputs) {
+  BOOST_TEST_MESSAGE("hardware CRC-32C: " << detail::crc32c_hardware_available());
+  if (!detail::crc32c_hardware_available()) return;
+  std::mt19937_64 random(20261128);
+  std::string buffer(70000, '\0');
+  for (auto &c : buffer) c = static_cast<char>(random());
+  for (int round = 0; round < 2000; ++round) {
+    std::size_t offset = random() % 64, length = random() % (round < 1000 ? 100 : 65000);
+    std::string_view piece(buffer.data() + offset, length);
+    auto state = static_cast<std::uint32_t>(random());
+    BOOST_TEST_REQUIRE(detail::crc32c_hardware(state, piece) ==
+                       detail::crc32c_portable(state, piece));
+    std::size_t cut = length == 0 ? 0 : random() % length;
+    std::uint32_t mixed = detail::crc32c_portable(
+        detail::crc32c_hardware(~0u, piece.substr(0, cut)), piece.substr(cut));
+    BOOST_TEST_REQUIRE(mixed == detail::crc32c_hardware(~0u, piece));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(seal_line_appends_crc_as_last_member_over_the_line_without_it) {
@@ -141,16 +170,27 @@ BOOST_AUTO_TEST_CASE(prepare_event_refuses_reserved_members_and_invalid_utf8) {
       detail::prepare_event("t", "j", boost::json::object{{"out", "h\xc3\xa9 \xf0\x9f\x98\x80"}}));
 }
 
+BOOST_AUTO_TEST_CASE(segment_numbers_order_and_increment_as_decimal_strings) {
+  BOOST_TEST(detail::segment_number_less("9", "10"));
+  BOOST_TEST(detail::segment_number_less("99999999999999999999", "100000000000000000000"));
+  BOOST_TEST(!detail::segment_number_less("20", "19"));
+  BOOST_TEST(!detail::segment_number_less("7", "7"));
+  BOOST_TEST(detail::next_segment_number("1") == "2");
+  BOOST_TEST(detail::next_segment_number("9") == "10");
+  BOOST_TEST(detail::next_segment_number("18446744073709551615") == "18446744073709551616");
+  BOOST_TEST(detail::next_segment_number("99999999999999999999999") == "100000000000000000000000");
+}
+
 BOOST_AUTO_TEST_CASE(utf8_validation_follows_rfc_3629) {
-  BOOST_TEST(detail::is_valid_utf8(""));
-  BOOST_TEST(detail::is_valid_utf8("plain ascii"));
-  BOOST_TEST(detail::is_valid_utf8("\xc3\xa9\xe2\x9c\x93\xf4\x8f\xbf\xbf"));
-  BOOST_TEST(!detail::is_valid_utf8("\xc3"));              // truncated
-  BOOST_TEST(!detail::is_valid_utf8("\xc0\x80"));          // overlong NUL
-  BOOST_TEST(!detail::is_valid_utf8("\xe0\x80\x80"));      // overlong 3-byte
-  BOOST_TEST(!detail::is_valid_utf8("\xed\xa0\x80"));      // surrogate
-  BOOST_TEST(!detail::is_valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
-  BOOST_TEST(!detail::is_valid_utf8("\x80"));              // lone continuation
+  BOOST_TEST(runtimo::util::is_valid_utf8(""));
+  BOOST_TEST(runtimo::util::is_valid_utf8("plain ascii"));
+  BOOST_TEST(runtimo::util::is_valid_utf8("\xc3\xa9\xe2\x9c\x93\xf4\x8f\xbf\xbf"));
+  BOOST_TEST(!runtimo::util::is_valid_utf8("\xc3"));              // truncated
+  BOOST_TEST(!runtimo::util::is_valid_utf8("\xc0\x80"));          // overlong NUL
+  BOOST_TEST(!runtimo::util::is_valid_utf8("\xe0\x80\x80"));      // overlong 3-byte
+  BOOST_TEST(!runtimo::util::is_valid_utf8("\xed\xa0\x80"));      // surrogate
+  BOOST_TEST(!runtimo::util::is_valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  BOOST_TEST(!runtimo::util::is_valid_utf8("\x80"));              // lone continuation
 }
 
 BOOST_AUTO_TEST_CASE(timestamps_are_rfc3339_utc_with_microseconds) {
@@ -163,13 +203,51 @@ BOOST_AUTO_TEST_CASE(timestamps_are_rfc3339_utc_with_microseconds) {
 }
 
 BOOST_AUTO_TEST_CASE(segment_names_are_wal_8_digits_jsonl_from_1) {
-  BOOST_TEST(detail::segment_file_name(1) == "wal-00000001.jsonl");
-  BOOST_TEST(detail::segment_file_name(123456789) == "wal-123456789.jsonl");
-  BOOST_TEST(detail::parse_segment_name("wal-00000001.jsonl").value() == 1u);
-  BOOST_TEST(detail::parse_segment_name("wal-123456789.jsonl").value() == 123456789u);
+  BOOST_TEST(detail::segment_file_name("1") == "wal-00000001.jsonl");
+  BOOST_TEST(detail::segment_file_name("123456789") == "wal-123456789.jsonl");
+  BOOST_TEST(detail::parse_segment_name("wal-00000001.jsonl").value() == "1");
+  BOOST_TEST(detail::parse_segment_name("wal-123456789.jsonl").value() == "123456789");
+  BOOST_TEST(detail::parse_segment_name("wal-1234567890123456789012345.jsonl").value() ==
+             "1234567890123456789012345");
+  BOOST_TEST(!detail::parse_segment_name("wal-0123456789.jsonl"));  // no padding past 8 digits
   BOOST_TEST(!detail::parse_segment_name("wal-00000000.jsonl"));
   BOOST_TEST(!detail::parse_segment_name("wal-0000001.jsonl"));
   BOOST_TEST(!detail::parse_segment_name("wal-0000000a.jsonl"));
   BOOST_TEST(!detail::parse_segment_name("wal-00000001.jsonl.tmp"));
   BOOST_TEST(!detail::parse_segment_name("LOCK"));
+}
+
+// verify's check (line_check.hpp): the writer's head without a parse; a line in another form
+// is parsed in full, so it accepts what check_line accepts.
+BOOST_AUTO_TEST_CASE(line_head_check_reads_the_writers_head_and_parses_other_forms_in_full) {
+  detail::LineHead head;
+  std::string line = detail::compose_event_line(
+      42, "2026-11-28T04:06:26.000001Z", detail::prepare_event("job.note", "j-1", {{"x", 1}}));
+  BOOST_TEST(detail::check_line_head(line, head) == "");
+  BOOST_TEST(head.seq == 42u);
+  BOOST_TEST(head.type == "job.note");
+  BOOST_TEST(head.job == "j-1");
+
+  std::string reordered = seal_line(boost::json::object{
+      {"ts", "2026-11-28T04:06:26.000001Z"}, {"job", "a\"b"}, {"seq", 7}, {"type", "t"}});
+  BOOST_TEST(detail::check_line_head(reordered, head) == "");
+  BOOST_TEST(head.seq == 7u);
+  BOOST_TEST(head.job == "a\"b");
+  BOOST_TEST(head.type == "t");
+
+  BOOST_TEST(detail::check_line_head(seal_line(boost::json::object{{"seq", 1}, {"ts", "x"}}),
+                                     head) == "\"type\" missing or not a string");
+  std::string flipped = line;
+  flipped[3] ^= 1;
+  BOOST_TEST(detail::check_line_head(flipped, head).rfind("crc mismatch", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(peek_seq_reads_the_prefix_of_damaged_lines_and_refuses_overflow) {
+  BOOST_TEST(detail::peek_seq("{\"seq\":17,\"ts\":garbage").value() == 17u);
+  BOOST_TEST(detail::peek_seq("{\"seq\":18446744073709551615}").value() == 18446744073709551615ull);
+  BOOST_TEST(!detail::peek_seq("{\"seq\":18446744073709551616,"));
+  BOOST_TEST(!detail::peek_seq("{\"seq\":0,"));
+  BOOST_TEST(!detail::peek_seq("{\"seq\":07,"));
+  BOOST_TEST(!detail::peek_seq("{\"seq\":12"));  // torn inside the number
+  BOOST_TEST(!detail::peek_seq("{\"ts\":\"x\",\"seq\":3,"));
 }

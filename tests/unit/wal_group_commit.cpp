@@ -19,8 +19,8 @@ using runtimo::test::TempDir;
 namespace {
 
 std::shared_ptr<OpenSegment> open_segment(const std::filesystem::path &path) {
-  return std::make_shared<OpenSegment>(
-      OpenSegment{open_file(path, O_RDWR | O_APPEND | O_CREAT), path});
+  return std::make_shared<OpenSegment>(OpenSegment{
+      FileDescriptor(::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600)), path});
 }
 
 void write_line(const OpenSegment &segment) {

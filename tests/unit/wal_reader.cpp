@@ -5,6 +5,7 @@
 
 #include "temp_dir.hpp"
 #include "wal/journal.hpp"
+#include "wal_test_journal.hpp"
 
 #include <boost/json.hpp>
 
@@ -12,17 +13,12 @@
 
 using namespace runtimo::wal;
 using runtimo::test::TempDir;
+using runtimo::wal::test::lazy_options;
+using runtimo::wal::test::sealed;
+using runtimo::wal::test::seqs_of;
+using runtimo::wal::test::write_raw;
 
 namespace {
-
-JournalOptions lazy_options(const std::filesystem::path &dir,
-                            std::uint64_t segment_bytes = 64ull << 20) {
-  JournalOptions options;
-  options.dir = dir;
-  options.segment_bytes = segment_bytes;
-  options.sync = SyncPolicy::never;
-  return options;
-}
 
 // 100 events over several segments; event i (seq i) belongs to job "j-<i % 3>".
 void fill(const std::filesystem::path &dir, int n = 100) {
@@ -30,26 +26,6 @@ void fill(const std::filesystem::path &dir, int n = 100) {
   for (int i = 1; i <= n; ++i) {
     writer->append("job.note", "j-" + std::to_string(i % 3), {{"i", i}}, Durability::lazy);
   }
-}
-
-std::vector<std::uint64_t> seqs_of(const std::vector<JournalRecord> &records) {
-  std::vector<std::uint64_t> out;
-  for (const auto &r : records) out.push_back(r.seq);
-  return out;
-}
-
-std::string sealed(std::uint64_t seq, const std::string &job = "j") {
-  return seal_line(boost::json::object{{"seq", seq},
-                                       {"ts", "2026-11-28T04:06:26.000000Z"},
-                                       {"type", "job.note"},
-                                       {"job", job}}) +
-         "\n";
-}
-
-void write_raw(const std::filesystem::path &path, const std::string &bytes) {
-  std::filesystem::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
 }
 
 }  // namespace
@@ -108,13 +84,19 @@ BOOST_AUTO_TEST_CASE(tail_skips_damaged_and_unterminated_lines) {
              boost::test_tools::per_element());
 }
 
-// Going backwards, a line whose seq is not below every later good line's is the odd one out.
-BOOST_AUTO_TEST_CASE(tail_skips_a_line_whose_seq_is_out_of_order) {
+// An out-of-order line is history too: returned where it stands, and reported.
+BOOST_AUTO_TEST_CASE(tail_returns_a_line_whose_seq_is_out_of_order_and_reports_it) {
   TempDir tmp;
   write_raw(tmp / "wal" / "wal-00000001.jsonl",
             sealed(1) + sealed(2) + sealed(9) + sealed(3) + sealed(4));
-  BOOST_TEST(seqs_of(tail_journal(tmp / "wal", 0)) == (std::vector<std::uint64_t>{1, 2, 3, 4}),
+  std::vector<JournalProblem> problems;
+  auto records =
+      tail_journal(tmp / "wal", 0, {}, [&](const JournalProblem &p) { problems.push_back(p); });
+  BOOST_TEST(seqs_of(records) == (std::vector<std::uint64_t>{1, 2, 9, 3, 4}),
              boost::test_tools::per_element());
+  BOOST_TEST_REQUIRE(problems.size() == 1u);
+  BOOST_TEST(problems[0].what.find("out of order") != std::string::npos, problems[0].what);
+  BOOST_TEST(problems[0].offset == 2 * sealed(1).size());
 }
 
 BOOST_AUTO_TEST_CASE(a_missing_journal_reads_as_empty) {
@@ -144,7 +126,7 @@ BOOST_AUTO_TEST_CASE(read_journal_stops_when_asked) {
   BOOST_TEST(seen.back() == 30u);
 }
 
-BOOST_AUTO_TEST_CASE(reader_reports_and_skips_non_increasing_seq_even_across_segments) {
+BOOST_AUTO_TEST_CASE(reader_skips_duplicates_and_returns_out_of_order_seqs_across_segments) {
   TempDir tmp;
   write_raw(tmp / "wal" / "wal-00000001.jsonl", sealed(1) + sealed(2) + sealed(2) + sealed(5));
   write_raw(tmp / "wal" / "wal-00000002.jsonl", sealed(4) + sealed(6) + "\n" + sealed(7));
@@ -157,14 +139,16 @@ BOOST_AUTO_TEST_CASE(reader_reports_and_skips_non_increasing_seq_even_across_seg
         return true;
       },
       [&](const JournalProblem &p) { problems.push_back(p); });
-  BOOST_TEST(seen == (std::vector<std::uint64_t>{1, 2, 5, 6, 7}), boost::test_tools::per_element());
+  BOOST_TEST(seen == (std::vector<std::uint64_t>{1, 2, 5, 4, 6, 7}),
+             boost::test_tools::per_element());
   BOOST_TEST_REQUIRE(problems.size() == 3u);
   BOOST_TEST(problems[0].segment.filename() == "wal-00000001.jsonl");
   BOOST_TEST(problems[0].line == 3u);
-  BOOST_TEST(problems[0].what.find("does not increase") != std::string::npos);
+  BOOST_TEST(problems[0].what.find("duplicates") != std::string::npos);
   BOOST_TEST(problems[1].segment.filename() == "wal-00000002.jsonl");
   BOOST_TEST(problems[1].line == 1u);
   BOOST_TEST(problems[1].offset == 0u);
+  BOOST_TEST(problems[1].what.find("out of order") != std::string::npos);
   BOOST_TEST(problems[2].line == 3u);
   BOOST_TEST(problems[2].what == "empty line");
   BOOST_TEST(problems[2].offset == 2 * sealed(4).size());
@@ -194,7 +178,9 @@ BOOST_AUTO_TEST_CASE(lines_longer_than_a_read_block_read_back_whole) {
   const std::string big(3u << 20,
                         'b');  // 3 MiB: longer than the 1 MiB forward and 64 KiB backward reads
   {
-    auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
+    auto options = lazy_options(tmp / "wal");
+    options.max_line_bytes = 4u << 20;  // readers handle lines past the default bound too
+    auto writer = JournalWriter::open(options);
     writer->append("job.note", "j", {{"i", 1}}, Durability::lazy);
     writer->append("job.completed", "j", {{"output", big}}, Durability::lazy);
     writer->append("job.note", "j", {{"i", 3}}, Durability::lazy);

@@ -1,10 +1,12 @@
-// wal_recovery — the recovery rules of FORMAT.md: a damaged last line of the newest segment is
-// kept in corrupt/ and cut; damage anywhere else is reported, never cut or skipped silently.
+// wal_recovery — the recovery rules of FORMAT.md: a torn tail (bytes after the last '\n') of
+// the newest segment is kept in corrupt/ and cut; a complete line is never cut, damaged or
+// not — damage anywhere is reported, kept, and never skipped silently.
 #define BOOST_TEST_MODULE wal_recovery
 #include <boost/test/unit_test.hpp>
 
 #include "temp_dir.hpp"
 #include "wal/journal.hpp"
+#include "wal_test_journal.hpp"
 
 #include <boost/json.hpp>
 
@@ -14,31 +16,18 @@
 
 using namespace runtimo::wal;
 using runtimo::test::TempDir;
+using runtimo::wal::test::append_raw;
+using runtimo::wal::test::lazy_options;
+using runtimo::wal::test::read_seqs;
+using runtimo::wal::test::write_raw;
 
 namespace {
-
-JournalOptions lazy_options(const std::filesystem::path &dir) {
-  JournalOptions options;
-  options.dir = dir;
-  options.sync = SyncPolicy::never;
-  return options;
-}
 
 std::string read_file(const std::filesystem::path &path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-void append_raw(const std::filesystem::path &path, const std::string &bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::app);
-  out << bytes;
-}
-
-void write_raw(const std::filesystem::path &path, const std::string &bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
 }
 
 // A journal of `n` lazy events (seq 1..n) in <tmp>/wal; returns the segment path.
@@ -49,19 +38,6 @@ std::filesystem::path journal_with(const TempDir &tmp, int n) {
                    {{"i", i}, {"text", "event number " + std::to_string(i)}}, Durability::lazy);
   }
   return tmp / "wal" / "wal-00000001.jsonl";
-}
-
-std::vector<std::uint64_t> seqs(const std::filesystem::path &dir,
-                                std::vector<JournalProblem> *problems) {
-  std::vector<std::uint64_t> out;
-  read_journal(
-      dir,
-      [&](const JournalRecord &r) {
-        out.push_back(r.seq);
-        return true;
-      },
-      [&](const JournalProblem &p) { problems->push_back(p); });
-  return out;
 }
 
 // Start offsets of the lines of a file.
@@ -110,21 +86,50 @@ BOOST_AUTO_TEST_CASE(torn_last_line_without_newline_is_kept_aside_and_cut) {
   BOOST_TEST(report.last_seq == 4u);
 }
 
-BOOST_AUTO_TEST_CASE(terminated_last_line_with_a_bad_crc_is_cut_too) {
+BOOST_AUTO_TEST_CASE(terminated_last_line_with_a_bad_crc_is_damage_kept_and_never_cut) {
   TempDir tmp;
   auto segment = journal_with(tmp, 3);
-  const std::string good = read_file(segment);
   std::string garbage =
       seal_line(boost::json::object{{"seq", 4}, {"ts", "x"}, {"type", "t"}, {"job", "j"}});
   garbage[garbage.size() - 3] = garbage[garbage.size() - 3] == '0' ? '1' : '0';  // wrong crc digit
   garbage += '\n';
   append_raw(segment, garbage);
+  const std::string before = read_file(segment);
 
   auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
-  expect_cut(*writer, segment, good, garbage);
-  BOOST_TEST(writer->recovery().reason.find("crc mismatch") != std::string::npos);
-  BOOST_TEST(writer->append("job.note", "j", {}, Durability::lazy) == 4u);
-  BOOST_TEST(verify_journal(tmp / "wal").ok());
+  BOOST_TEST(!writer->recovery().torn_tail_cut);
+  BOOST_TEST(read_file(segment) == before);
+  BOOST_TEST(std::filesystem::is_empty(tmp / "wal" / "corrupt"));
+  // Its seq still counts: the next event is numbered above it.
+  BOOST_TEST(writer->append("job.note", "j", {}, Durability::lazy) == 5u);
+  auto report = verify_journal(tmp / "wal");
+  BOOST_TEST_REQUIRE(report.problems.size() == 1u);
+  BOOST_TEST(report.problems[0].line == 4u);
+  BOOST_TEST(report.problems[0].what.find("crc mismatch") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_crlf_converted_journal_opened_three_times_is_never_cut) {
+  TempDir tmp;
+  auto segment = journal_with(tmp, 5);
+  std::string text = read_file(segment), crlf;
+  for (char c : text) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  write_raw(segment, crlf);
+  for (int round = 0; round < 3; ++round) {
+    auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
+    BOOST_TEST(!writer->recovery().torn_tail_cut);
+    BOOST_TEST(read_file(segment) == crlf);  // byte-identical: every line is damage, none cut
+  }
+  BOOST_TEST(std::filesystem::is_empty(tmp / "wal" / "corrupt"));
+  // Every line is damaged, yet their seqs count: seq does not restart at 1.
+  auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
+  BOOST_TEST(writer->append("job.note", "j", {}, Durability::lazy) == 6u);
+  auto report = verify_journal(tmp / "wal");
+  BOOST_TEST(report.problems.size() == 5u);
+  BOOST_TEST(report.lines == 6u);
+  BOOST_TEST(report.last_seq == 6u);
 }
 
 BOOST_AUTO_TEST_CASE(zeros_left_by_a_crash_at_the_end_are_cut) {
@@ -168,7 +173,7 @@ BOOST_AUTO_TEST_CASE(a_corrupt_middle_line_is_reported_never_cut_or_silently_ski
   BOOST_TEST(report.last_seq == 5u);
 
   std::vector<JournalProblem> problems;
-  BOOST_TEST(seqs(tmp / "wal", &problems) == (std::vector<std::uint64_t>{1, 2, 4, 5}),
+  BOOST_TEST(read_seqs(tmp / "wal", problems) == (std::vector<std::uint64_t>{1, 2, 4, 5}),
              boost::test_tools::per_element());
   BOOST_TEST_REQUIRE(problems.size() == 1u);
   BOOST_TEST(problems[0].line == 3u);
@@ -178,7 +183,7 @@ BOOST_AUTO_TEST_CASE(a_corrupt_middle_line_is_reported_never_cut_or_silently_ski
   BOOST_TEST(verify_journal(tmp / "wal").problems.size() == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(only_the_last_line_is_cut_and_seq_comes_from_the_last_good_line) {
+BOOST_AUTO_TEST_CASE(only_the_torn_tail_is_cut_and_seq_continues_above_damaged_lines) {
   TempDir tmp;
   auto segment = journal_with(tmp, 4);
   std::string text = read_file(segment);
@@ -190,7 +195,7 @@ BOOST_AUTO_TEST_CASE(only_the_last_line_is_cut_and_seq_comes_from_the_last_good_
 
   auto writer = JournalWriter::open(lazy_options(tmp / "wal"));
   expect_cut(*writer, segment, text, torn);                                 // line 4 stays
-  BOOST_TEST(writer->append("job.note", "j", {}, Durability::lazy) == 4u);  // after seq 3
+  BOOST_TEST(writer->append("job.note", "j", {}, Durability::lazy) == 5u);  // above damaged 4
 
   auto report = verify_journal(tmp / "wal");
   BOOST_TEST_REQUIRE(report.problems.size() == 1u);

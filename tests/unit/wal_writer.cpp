@@ -5,6 +5,7 @@
 
 #include "temp_dir.hpp"
 #include "wal/journal.hpp"
+#include "wal_test_journal.hpp"
 
 #include <boost/json.hpp>
 
@@ -20,17 +21,9 @@
 
 using namespace runtimo::wal;
 using runtimo::test::TempDir;
+using runtimo::wal::test::lazy_options;
 
 namespace {
-
-JournalOptions lazy_options(const std::filesystem::path &dir,
-                            std::uint64_t segment_bytes = 64ull << 20) {
-  JournalOptions options;
-  options.dir = dir;
-  options.segment_bytes = segment_bytes;
-  options.sync = SyncPolicy::never;
-  return options;
-}
 
 std::string read_file(const std::filesystem::path &path) {
   std::ifstream in(path, std::ios::binary);

@@ -1,8 +1,12 @@
 // api/journal_queries.cpp — the embedding API's read side of the journal: events, one job's
-// state, recent jobs, verification. Job state is derived from events, never stored elsewhere.
+// state, recent jobs, verification. Job state is derived from events, never stored elsewhere;
+// one job's events are found through the job index (<home>/index), itself derived from the
+// journal.
 #include <runtimo/runtime.hpp>
 
+#include "log/log.hpp"
 #include "wal/journal.hpp"
+#include "wal/journal_index.hpp"
 
 #include <boost/json.hpp>
 
@@ -41,6 +45,19 @@ void apply(JobSummary &s, const boost::json::object &e) {
   else if (type == "job.interrupted") end("interrupted");
 }
 
+// One job's events, oldest first: through the job index, caught up first (opening it does),
+// so `status JOB` and `logs --job JOB` cost milliseconds at 10^6 events. The index is only a
+// shortcut: when it cannot be used (a read-only home), the journal is read instead.
+std::vector<wal::JournalRecord> job_records(const Runtime &runtime, std::string_view job) {
+  try {
+    return wal::JournalIndex::open(runtime.journal_dir(), runtime.home() / "index")->job_events(job);
+  } catch (const wal::JournalError &e) {
+    log::write(log::Level::warning,
+               std::string("job index unusable, reading the whole journal: ") + e.what());
+    return wal::tail_journal(runtime.journal_dir(), 0, job);
+  }
+}
+
 }  // namespace
 
 boost::json::value JobSummary::to_json() const {
@@ -57,12 +74,14 @@ boost::json::value JobSummary::to_json() const {
 
 std::vector<boost::json::value> Runtime::events(std::size_t n, std::string_view job) const {
   std::vector<boost::json::value> out;
-  for (auto &r : wal::tail_journal(journal_dir(), n, job)) out.emplace_back(std::move(r.event));
+  auto records = job.empty() ? wal::tail_journal(journal_dir(), n) : job_records(*this, job);
+  const std::size_t first = n != 0 && records.size() > n ? records.size() - n : 0;
+  for (std::size_t i = first; i < records.size(); ++i) out.emplace_back(std::move(records[i].event));
   return out;
 }
 
 std::optional<JobSummary> Runtime::job_status(std::string_view job) const {
-  const auto records = wal::tail_journal(journal_dir(), 0, job);
+  const auto records = job_records(*this, job);
   if (records.empty()) return std::nullopt;
   JobSummary s;
   for (const auto &r : records) {

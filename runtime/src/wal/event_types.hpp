@@ -31,6 +31,8 @@ constexpr bool is_terminal(std::string_view type) {
 }
 
 // job.rejected also ends a job's record (one that never started).
-constexpr bool ends_job(std::string_view type) { return type == rejected || is_terminal(type); }
+constexpr bool ends_job(std::string_view type) {
+  return type == rejected || is_terminal(type);
+}
 
 }  // namespace runtimo::wal::event

@@ -1,11 +1,12 @@
 // wal/journal_reader.cpp — reading the journal back: read_journal (every segment, oldest
 // first, front to back) and tail_journal (the last events, newest segment first, backwards).
 // Readers take no lock: they see whole lines, plus at most a line being written at the very
-// end, which is reported as unterminated (FORMAT.md, "Reading").
+// end, which is reported as unterminated. Both apply the same seq rule (seq_order.hpp), each
+// in its direction (FORMAT.md, "Reading").
+#include "wal/journal_dir.hpp"
 #include "wal/line_scanner.hpp"
-#include "wal/posix_file.hpp"
-#include "wal/segment_names.hpp"
 #include "wal/segment_scan.hpp"
+#include "wal/seq_order.hpp"
 
 #include <fcntl.h>
 
@@ -29,79 +30,78 @@ bool job_is(const boost::json::object &event, std::string_view job) {
 
 }  // namespace
 
-namespace detail {
-
-bool scan_segment(const std::filesystem::path &segment, ScanState &state,
-                  const std::function<bool(const JournalRecord &)> &on_record,
-                  const std::function<void(const JournalProblem &)> &on_problem) {
-  FileDescriptor fd = open_file(segment, O_RDONLY);
-  ForwardLineScanner scanner(fd.get(), segment);
-  ScannedLine line;
-  std::uint64_t number = 0;
-  JournalRecord record;
-  record.segment = segment;
-  auto problem = [&](std::string what) {
-    if (on_problem) on_problem(JournalProblem{segment, number, line.offset, std::move(what)});
-  };
-  while (scanner.next(line)) {
-    ++number;
-    if (!line.terminated) {
-      problem("no terminating newline (a torn write, or a write in progress)");
-      continue;
-    }
-    boost::json::object event;
-    if (std::string what = check_line(line.text, &event); !what.empty()) {
-      problem(std::move(what));
-      continue;
-    }
-    std::uint64_t seq = seq_of(event);
-    if (state.last_seq && seq <= *state.last_seq) {
-      problem("seq " + std::to_string(seq) + " does not increase (previous good line has seq " +
-              std::to_string(*state.last_seq) + ")");
-      continue;
-    }
-    state.last_seq = seq;
-    record.line = number;
-    record.offset = line.offset;
-    record.seq = seq;
-    record.event = std::move(event);
-    if (!on_record(record)) return false;
-  }
-  return true;
+std::vector<std::filesystem::path> list_segments(const std::filesystem::path &dir) {
+  std::vector<std::filesystem::path> paths;
+  auto journal = detail::JournalDir::open_existing(dir);
+  if (!journal) return paths;
+  for (const auto &segment : journal->segments()) paths.push_back(journal->path_of(segment.name));
+  return paths;
 }
-
-}  // namespace detail
 
 void read_journal(const std::filesystem::path &dir,
                   const std::function<bool(const JournalRecord &)> &on_record,
                   const std::function<void(const JournalProblem &)> &on_problem) {
-  detail::ScanState state;
-  for (const auto &segment : detail::list_segment_files(dir)) {
-    if (!detail::scan_segment(segment.path, state, on_record, on_problem)) return;
+  auto journal = detail::JournalDir::open_existing(dir);
+  if (!journal) return;
+  detail::SeqOrder order(detail::ReadDirection::forward);
+  JournalRecord record;
+  std::string problem;
+  for (const auto &segment : journal->segments()) {
+    record.segment = journal->path_of(segment.name);
+    auto on_line = [&](const detail::SegmentLine &line) {
+      boost::json::object event;
+      if (std::string what = check_line(line.text, &event); !what.empty()) {
+        detail::report(on_problem, *journal, segment, line.number, line.offset, std::move(what));
+        return true;
+      }
+      std::uint64_t seq = seq_of(event);
+      bool admitted = order.admit(seq, problem);
+      if (!problem.empty()) {
+        detail::report(on_problem, *journal, segment, line.number, line.offset, problem);
+      }
+      if (!admitted) return true;
+      record.line = line.number;
+      record.offset = line.offset;
+      record.seq = seq;
+      record.event = std::move(event);
+      return on_record(record);
+    };
+    if (detail::scan_segment_lines(*journal, segment, 0, on_line, on_problem).stopped) return;
   }
 }
 
-std::vector<JournalRecord> tail_journal(const std::filesystem::path &dir, std::size_t n,
-                                        std::string_view job) {
+std::vector<JournalRecord> tail_journal(
+    const std::filesystem::path &dir, std::size_t n, std::string_view job,
+    const std::function<void(const JournalProblem &)> &on_problem) {
   std::vector<JournalRecord> newest_first;
-  // Going backwards, seq must decrease: a good line whose seq is not below that of every
-  // later good line is out of order and skipped, like read_journal skips it going forwards.
-  std::optional<std::uint64_t> later_seq;
-  auto segments = detail::list_segment_files(dir);
+  auto journal = detail::JournalDir::open_existing(dir);
+  if (!journal) return newest_first;
+  detail::SeqOrder order(detail::ReadDirection::backward);
+  std::string problem;
+  auto segments = journal->segments();
   for (auto it = segments.rbegin(); it != segments.rend(); ++it) {
-    detail::FileDescriptor fd = detail::open_file(it->path, O_RDONLY);
-    detail::BackwardLineScanner scanner(fd.get(), detail::file_size(fd.get(), it->path), it->path);
+    std::string refusal;
+    detail::FileDescriptor fd = journal->open_regular(it->name, O_RDONLY, 0, &refusal);
+    const std::filesystem::path path = journal->path_of(it->name);
+    if (!fd.valid()) {
+      detail::report(on_problem, *journal, *it, 0, 0, refusal + "; skipped");
+      continue;
+    }
+    detail::BackwardLineScanner scanner(fd.get(), detail::file_size(fd.get(), path), path);
     detail::ScannedLine line;
     while (scanner.previous(line)) {
       if (!line.terminated) continue;  // torn, or being written right now
       boost::json::object event;
-      if (!check_line(line.text, &event).empty()) continue;
+      if (std::string what = check_line(line.text, &event); !what.empty()) {
+        detail::report(on_problem, *journal, *it, 0, line.offset, std::move(what));
+        continue;
+      }
       std::uint64_t seq = seq_of(event);
-      if (later_seq && seq >= *later_seq) continue;
-      later_seq = seq;
-      if (!job.empty() && !job_is(event, job)) continue;
+      bool admitted = order.admit(seq, problem);
+      if (!problem.empty()) detail::report(on_problem, *journal, *it, 0, line.offset, problem);
+      if (!admitted || (!job.empty() && !job_is(event, job))) continue;
       JournalRecord record;
-      record.segment = it->path;
+      record.segment = path;
       record.line = 0;  // unknown: counting lines would mean reading the segment from its start
       record.offset = line.offset;
       record.seq = seq;

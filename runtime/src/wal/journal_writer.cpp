@@ -4,19 +4,20 @@
 //
 // Locks, outermost first: Impl::append_mutex (this writer's threads, one append at a time),
 // then flock(LOCK_EX) on <dir>/LOCK (all writers of all processes), held only while the line's
-// seq is chosen and the line written. GroupCommit's own mutex is taken last, briefly. The
-// fdatasync of a durable line runs after both are released.
+// seq is chosen and the line written, then (only inside under_lock, or at open) the index's
+// lock. GroupCommit's own mutex is taken last, briefly. The fdatasync of a durable line runs
+// after the first two are released (except inside under_lock).
 #include "wal/journal.hpp"
 
 #include "wal/group_commit.hpp"
+#include "wal/journal_dir.hpp"
+#include "wal/journal_index.hpp"
 #include "wal/line_codec.hpp"
-#include "wal/posix_file.hpp"
 #include "wal/recovery.hpp"
 #include "wal/segment_names.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,116 +25,114 @@
 #include <chrono>
 #include <limits>
 #include <mutex>
+#include <optional>
 
 namespace runtimo::wal {
 
 namespace {
 
 using detail::FileDescriptor;
+using detail::JournalDir;
 using detail::OpenSegment;
+using detail::SegmentFile;
 
 // The size we have not seen: forces learning the tail at the next append.
 constexpr std::uint64_t kUnknownSize = std::numeric_limits<std::uint64_t>::max();
-
-// flock(LOCK_EX) on the LOCK file for one scope.
-class AppendLock {
- public:
-  AppendLock(int fd, const std::filesystem::path &path) : fd_(fd) {
-    while (::flock(fd_, LOCK_EX) != 0) {
-      if (errno != EINTR) detail::throw_errno("lock", path, errno);
-    }
-  }
-  ~AppendLock() { ::flock(fd_, LOCK_UN); }
-  AppendLock(const AppendLock &) = delete;
-  AppendLock &operator=(const AppendLock &) = delete;
-
- private:
-  int fd_;
-};
-
-bool file_exists(const std::filesystem::path &path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) return true;
-  if (errno == ENOENT) return false;
-  detail::throw_errno("stat", path, errno);
-}
+constexpr std::uint64_t kLastSeq = std::numeric_limits<std::uint64_t>::max();
 
 }  // namespace
 
 struct JournalWriter::Impl {
   JournalOptions options;
-  std::filesystem::path lock_path;
-  std::filesystem::path corrupt_dir;
+  std::optional<JournalDir> dir;
+  std::optional<JournalDir> corrupt;
   FileDescriptor lock_fd;
   RecoveryReport recovery;
+  std::unique_ptr<JournalIndex> index;
 
   std::mutex append_mutex;  // guards everything below
-  std::uint64_t segment_number = 0;
+  SegmentFile current;
   std::shared_ptr<OpenSegment> segment;
-  std::filesystem::path next_segment;      // where another process's rotation would appear
+  dev_t segment_dev = 0;
+  ino_t segment_ino = 0;
+  std::string next_name;                   // where another process's rotation would appear
   std::uint64_t seen_size = kUnknownSize;  // the segment's size after our last look or write
-  std::uint64_t last_seq = 0;
+  std::uint64_t last_seq = 0;              // the highest seq in the journal, as far as we know
   detail::GroupCommit commit;
 
   bool sync_on_leave() const { return options.sync != SyncPolicy::never; }
-
-  std::filesystem::path segment_path(std::uint64_t number) const {
-    return options.dir / detail::segment_file_name(number);
-  }
+  std::filesystem::path lock_path() const { return dir->path_of("LOCK"); }
 
   // Makes `number` the current segment. `created` when this writer just created it empty.
-  void switch_to(std::uint64_t number, FileDescriptor fd, bool created) {
+  void switch_to(std::string number, FileDescriptor fd, bool created) {
     if (segment != nullptr) commit.leaving_segment(sync_on_leave());
-    segment = std::make_shared<OpenSegment>(OpenSegment{std::move(fd), segment_path(number)});
-    segment_number = number;
-    next_segment = segment_path(number + 1);
+    std::string name = detail::segment_file_name(number);
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) detail::throw_errno("stat", dir->path_of(name), errno);
+    segment = std::make_shared<OpenSegment>(OpenSegment{std::move(fd), dir->path_of(name)});
+    segment_dev = st.st_dev;
+    segment_ino = st.st_ino;
+    next_name = detail::segment_file_name(detail::next_segment_number(number));
+    current = SegmentFile{std::move(number), std::move(name)};
     seen_size = created ? 0 : kUnknownSize;
   }
 
-  void open_segment(std::uint64_t number) {
-    switch_to(number, detail::open_file(segment_path(number), O_RDWR | O_APPEND), false);
+  // Refuses (JournalError naming it) a segment that is a symlink or not a regular file.
+  void open_segment(std::string number) {
+    FileDescriptor fd = dir->open_regular(detail::segment_file_name(number), O_RDWR | O_APPEND);
+    switch_to(std::move(number), std::move(fd), false);
   }
 
   // Creates segment `number` (O_EXCL) and makes it current. False when it already exists.
-  bool create_segment(std::uint64_t number) {
-    std::filesystem::path path = segment_path(number);
-    int raw = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (raw < 0 && errno == EEXIST) return false;
-    if (raw < 0) detail::throw_errno("create", path, errno);
-    FileDescriptor fd(raw);
-    detail::fsync_directory(options.dir);  // the new name must survive a crash
-    switch_to(number, std::move(fd), true);
+  bool create_segment(std::string number) {
+    std::string name = detail::segment_file_name(number);
+    if (dir->stat_of(name)) return false;
+    FileDescriptor fd = dir->open_regular(name, O_RDWR | O_APPEND | O_CREAT | O_EXCL);
+    dir->sync();  // the new name must survive a crash
+    switch_to(std::move(number), std::move(fd), true);
     return true;
   }
 
-  // Learns the current segment's last seq after a change we did not make (another process
-  // appended, cut a tail, or we moved to a segment it created), applying the recovery rule
-  // to its tail first. `report` is set only when opening.
-  void learn_tail(RecoveryReport *report) {
-    detail::SegmentTail tail =
-        detail::recover_segment_tail(segment->fd.get(), segment->path, corrupt_dir, report);
-    std::optional<std::uint64_t> seq = tail.last_seq;
-    if (!seq) seq = detail::last_seq_before(options.dir, segment_number);
-    // max: a seq this writer handed out is never handed out again, whatever the files say.
-    last_seq = std::max(last_seq, seq.value_or(0));
-    seen_size = tail.size;
+  // Learns the current segment's highest seq after a change we did not make (another process
+  // appended, or we moved to a segment it created), cutting a torn tail first. Only the bytes
+  // appended since our last look are read.
+  void learn_tail() {
+    std::uint64_t size = detail::cut_torn_tail(segment->fd.get(), *dir, current, *corrupt, nullptr);
+    std::uint64_t from = seen_size != kUnknownSize && seen_size <= size ? seen_size : 0;
+    if (from < size) last_seq = std::max(last_seq, detail::highest_seq_in(*dir, current, from));
+    seen_size = size;
   }
 
-  // Under the lock: make sure we append to the true current segment, know the last seq, and
-  // rotate when the segment is full. Returns the segment's size.
+  // The current segment must still be the file this writer opened: one replaced by a symlink
+  // or another file, or removed, is neither appended to nor cut.
+  std::uint64_t current_size() {
+    auto st = dir->stat_of(current.name);
+    if (!st || st->st_dev != segment_dev || st->st_ino != segment_ino) {
+      std::string now = !st                    ? "is gone"
+                        : S_ISLNK(st->st_mode) ? "is now a symbolic link"
+                                               : "is now another file";
+      throw JournalError("refusing to append to " + segment->path.string() + ": it " + now +
+                         " (replaced while the journal was open); nothing was written. Restore "
+                         "the segment, then reopen the journal");
+    }
+    return static_cast<std::uint64_t>(st->st_size);
+  }
+
+  // Under the lock: make sure we append to the true current segment, know the highest seq,
+  // and rotate when the segment is full. Returns the segment's size.
   std::uint64_t prepare_to_append() {
     // Another process rotated: move forward (one stat per append when nothing changed).
-    while (file_exists(next_segment)) open_segment(segment_number + 1);
-    std::uint64_t size = detail::file_size(segment->fd.get(), segment->path);
+    while (dir->stat_of(next_name)) open_segment(detail::next_segment_number(current.number));
+    std::uint64_t size = current_size();
     if (size != seen_size) {
-      learn_tail(nullptr);
+      learn_tail();
       size = seen_size;
     }
     if (size >= options.segment_bytes) {
-      if (create_segment(segment_number + 1)) return 0;
+      if (create_segment(detail::next_segment_number(current.number))) return 0;
       // Nobody else can create it while we hold the lock; it exists anyway (a file left by
       // hand, or gone between our stat and our create): follow it like another's rotation.
-      open_segment(segment_number + 1);
+      open_segment(detail::next_segment_number(current.number));
       return prepare_to_append();
     }
     return size;
@@ -150,6 +149,37 @@ struct JournalWriter::Impl {
     }
     seen_size = size + line.size();
   }
+
+  // With append_mutex and the append lock held: writes one event. Returns its seq and ticket.
+  std::pair<std::uint64_t, std::uint64_t> append_locked(const detail::PreparedEvent &event) {
+    std::uint64_t size = prepare_to_append();
+    if (last_seq == kLastSeq) {
+      throw JournalError("the journal's seq reached 2^64-1 (" + std::to_string(kLastSeq) + ") in " +
+                         options.dir.string() +
+                         ": no further event can be numbered, and seqs are never reused or "
+                         "wrapped; start a new home (keep this one to read its history)");
+    }
+    std::uint64_t seq = last_seq + 1;
+    std::string line = detail::compose_event_line(
+        seq, detail::format_timestamp(std::chrono::system_clock::now()), event);
+    line += '\n';
+    if (line.size() > options.max_line_bytes) {
+      throw std::invalid_argument("journal line for a " + event.type_json + " event of job " +
+                                  event.job_json + " would be " + std::to_string(line.size()) +
+                                  " bytes, over max_line_bytes (" +
+                                  std::to_string(options.max_line_bytes) +
+                                  "); nothing was written: bound the event body (truncate "
+                                  "outputs, keep their sizes and a digest)");
+    }
+    write_line(line, size);
+    last_seq = seq;
+    return {seq, commit.written(segment)};
+  }
+
+  bool needs_sync(Durability durability) const {
+    return options.sync == SyncPolicy::always ||
+           (options.sync == SyncPolicy::durable && durability == Durability::durable);
+  }
 };
 
 JournalWriter::JournalWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -157,26 +187,41 @@ JournalWriter::~JournalWriter() = default;
 
 std::unique_ptr<JournalWriter> JournalWriter::open(const JournalOptions &options) {
   if (options.dir.empty()) throw JournalError("cannot open the journal: no directory given");
-  if (options.segment_bytes == 0) {
+  if (options.segment_bytes == 0 || options.max_line_bytes == 0) {
     throw JournalError("cannot open the journal in " + options.dir.string() +
-                       ": segment_bytes must be positive");
+                       ": segment_bytes and max_line_bytes must be positive");
   }
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  impl->lock_path = options.dir / "LOCK";
-  impl->corrupt_dir = options.dir / "corrupt";
-  detail::make_private_directory(options.dir);
-  detail::make_private_directory(impl->corrupt_dir);
-  impl->lock_fd = detail::open_file(impl->lock_path, O_RDWR | O_CREAT, 0600);
+  impl->dir = JournalDir::create(options.dir);
+  impl->corrupt = impl->dir->subdirectory("corrupt", true);
+  impl->lock_fd = impl->dir->open_regular("LOCK", O_RDWR | O_CREAT);
 
-  AppendLock lock(impl->lock_fd.get(), impl->lock_path);
-  auto segments = detail::list_segment_files(options.dir);
+  detail::FileLock lock(impl->lock_fd.get(), LOCK_EX, impl->lock_path());
+  auto segments = impl->dir->segments();
+  // Every segment is read for seqs (here or by the index): a link or a device is refused.
+  for (const auto &segment : segments) {
+    if (auto st = impl->dir->stat_of(segment.name)) {
+      if (std::string why = impl->dir->refusal_for(segment.name, *st); !why.empty()) {
+        throw JournalError("refusing to open the journal: " + why);
+      }
+    }
+  }
   if (segments.empty()) {
-    if (!impl->create_segment(1)) impl->open_segment(1);
+    if (!impl->create_segment("1")) impl->open_segment("1");
   } else {
     impl->open_segment(segments.back().number);
   }
-  impl->learn_tail(&impl->recovery);
+  impl->seen_size = detail::cut_torn_tail(impl->segment->fd.get(), *impl->dir, impl->current,
+                                          *impl->corrupt, &impl->recovery);
+  if (!options.index_dir.empty()) {
+    impl->index = JournalIndex::open(options.dir, options.index_dir);
+    impl->last_seq = impl->index->max_seq();
+  } else {
+    for (const auto &segment : segments) {
+      impl->last_seq = std::max(impl->last_seq, detail::highest_seq_in(*impl->dir, segment, 0));
+    }
+  }
   return std::unique_ptr<JournalWriter>(new JournalWriter(std::move(impl)));
 }
 
@@ -184,27 +229,33 @@ std::uint64_t JournalWriter::append(std::string_view type, std::string_view job,
                                     const boost::json::object &body, Durability durability) {
   // Everything that does not need the seq is done before taking any lock.
   detail::PreparedEvent event = detail::prepare_event(type, job, body);
-  const SyncPolicy policy = impl_->options.sync;
-  const bool sync = policy == SyncPolicy::always ||
-                    (policy == SyncPolicy::durable && durability == Durability::durable);
-
-  std::uint64_t seq;
-  std::uint64_t ticket;
+  std::pair<std::uint64_t, std::uint64_t> written;
   {
     std::lock_guard guard(impl_->append_mutex);
     impl_->commit.throw_if_failed();
-    AppendLock lock(impl_->lock_fd.get(), impl_->lock_path);
-    std::uint64_t size = impl_->prepare_to_append();
-    seq = impl_->last_seq + 1;
-    std::string line = detail::compose_event_line(
-        seq, detail::format_timestamp(std::chrono::system_clock::now()), event);
-    line += '\n';
-    impl_->write_line(line, size);
-    impl_->last_seq = seq;
-    ticket = impl_->commit.written(impl_->segment);
+    detail::FileLock lock(impl_->lock_fd.get(), LOCK_EX, impl_->lock_path());
+    written = impl_->append_locked(event);
   }
-  if (sync) impl_->commit.wait_durable(ticket);
+  if (impl_->needs_sync(durability)) impl_->commit.wait_durable(written.second);
+  return written.first;
+}
+
+std::uint64_t AppendUnderLock::append(std::string_view type, std::string_view job,
+                                      const boost::json::object &body, Durability durability) {
+  detail::PreparedEvent event = detail::prepare_event(type, job, body);
+  JournalWriter::Impl &impl = *writer_.impl_;
+  auto [seq, ticket] = impl.append_locked(event);
+  // Synced before returning, the lock still held: the caller's next step may depend on it.
+  if (impl.needs_sync(durability)) impl.commit.wait_durable(ticket);
   return seq;
+}
+
+void JournalWriter::under_lock(const std::function<void(AppendUnderLock &)> &fn) {
+  std::lock_guard guard(impl_->append_mutex);
+  impl_->commit.throw_if_failed();
+  detail::FileLock lock(impl_->lock_fd.get(), LOCK_EX, impl_->lock_path());
+  AppendUnderLock appender(*this);
+  fn(appender);
 }
 
 const RecoveryReport &JournalWriter::recovery() const {
@@ -213,6 +264,15 @@ const RecoveryReport &JournalWriter::recovery() const {
 
 const std::filesystem::path &JournalWriter::dir() const {
   return impl_->options.dir;
+}
+
+std::uint64_t JournalWriter::last_seq() const {
+  std::lock_guard guard(impl_->append_mutex);
+  return impl_->last_seq;
+}
+
+JournalIndex *JournalWriter::index() const {
+  return impl_->index.get();
 }
 
 }  // namespace runtimo::wal

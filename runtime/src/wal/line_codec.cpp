@@ -1,11 +1,11 @@
-// wal/line_codec.cpp — the line codec: CRC-32C, sealing a line with its crc member, checking a
-// line, and assembling event lines for the writer (FORMAT.md, "Lines" and "CRC").
+// wal/line_codec.cpp — the line codec: sealing a line with its crc member and assembling event
+// lines for the writer (FORMAT.md, "Lines" and "CRC"). Checking lines is line_check.cpp.
 #include "wal/line_codec.hpp"
 
+#include "util/utf8.hpp"
+#include "wal/crc32c.hpp"
 #include "wal/journal.hpp"
 
-#include <boost/crc.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <stdexcept>
@@ -14,36 +14,8 @@ namespace runtimo::wal {
 
 namespace {
 
-// CRC-32C (Castagnoli): polynomial 0x1EDC6F41, reflected in and out, init and xorout ~0.
-using Crc32c = boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true>;
-
-// `,"crc":"` + 8 hex digits + `"}`.
-constexpr std::string_view kCrcOpen = ",\"crc\":\"";
-constexpr std::size_t kCrcMemberTail = kCrcOpen.size() + 8 + 2;
-
-constexpr char kHexDigits[] = "0123456789abcdef";
-
-void append_hex8(std::string &out, std::uint32_t value) {
-  for (int shift = 28; shift >= 0; shift -= 4) out += kHexDigits[(value >> shift) & 0xF];
-}
-
-bool is_lower_hex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-
-std::uint32_t parse_hex8(std::string_view digits) {
-  std::uint32_t value = 0;
-  for (char c : digits) {
-    value = (value << 4) | static_cast<std::uint32_t>(c <= '9' ? c - '0' : c - 'a' + 10);
-  }
-  return value;
-}
-
-std::string hex8(std::uint32_t value) {
-  std::string out;
-  append_hex8(out, value);
-  return out;
-}
+using detail::kCrcMemberTail;
+using detail::kCrcOpen;
 
 bool is_reserved_member(std::string_view key) {
   return key == "seq" || key == "ts" || key == "type" || key == "job" || key == "crc";
@@ -51,7 +23,7 @@ bool is_reserved_member(std::string_view key) {
 
 // Every string (keys included) of an event must be valid UTF-8, or its line would not parse.
 void require_utf8_string(std::string_view text, std::string_view where) {
-  if (!detail::is_valid_utf8(text)) {
+  if (!util::is_valid_utf8(text)) {
     throw std::invalid_argument("journal event " + std::string(where) +
                                 " holds a string that is not valid UTF-8");
   }
@@ -80,12 +52,6 @@ void require_utf8(const boost::json::value &value, std::string_view where) {
 
 }  // namespace
 
-std::uint32_t crc32c(std::string_view bytes) {
-  Crc32c crc;
-  crc.process_bytes(bytes.data(), bytes.size());
-  return crc.checksum();
-}
-
 std::string seal_line(const boost::json::object &event) {
   if (event.contains("crc")) {
     throw std::invalid_argument("seal_line: event already has a \"crc\" member");
@@ -98,53 +64,17 @@ std::string seal_line(const boost::json::object &event) {
   return line;
 }
 
-std::string check_line(std::string_view line, boost::json::object *parsed) {
-  if (line.empty()) return "empty line";
-  if (line.size() < kCrcMemberTail + 2 || !line.ends_with("\"}") ||
-      line.substr(line.size() - kCrcMemberTail, kCrcOpen.size()) != kCrcOpen) {
-    return "no trailing \"crc\" member";
-  }
-  std::string_view digits = line.substr(line.size() - 10, 8);
-  for (char c : digits) {
-    if (!is_lower_hex(c)) {
-      return "crc \"" + std::string(digits) + "\" is not 8 lowercase hex digits";
-    }
-  }
-  // The crc covers the object as it was before the crc member was added: everything up to
-  // the member, then the closing brace.
-  Crc32c crc;
-  std::string_view covered = line.substr(0, line.size() - kCrcMemberTail);
-  crc.process_bytes(covered.data(), covered.size());
-  crc.process_byte('}');
-  if (crc.checksum() != parse_hex8(digits)) {
-    return "crc mismatch: line says " + std::string(digits) + ", its bytes give " +
-           hex8(crc.checksum());
-  }
-
-  boost::system::error_code ec;
-  boost::json::value value =
-      boost::json::parse(boost::json::string_view(line.data(), line.size()), ec);
-  if (ec) return "not JSON: " + ec.message();
-  if (!value.is_object()) return "not a JSON object";
-  boost::json::object &object = value.get_object();
-  const boost::json::value *seq = object.if_contains("seq");
-  bool seq_ok = seq != nullptr && ((seq->is_int64() && seq->get_int64() > 0) ||
-                                   (seq->is_uint64() && seq->get_uint64() > 0));
-  if (!seq_ok) return "\"seq\" missing or not a positive integer";
-  for (const char *name : {"ts", "type", "job"}) {
-    const boost::json::value *member = object.if_contains(name);
-    if (member == nullptr || !member->is_string()) {
-      return "\"" + std::string(name) + "\" missing or not a string";
-    }
-  }
-  if (parsed != nullptr) *parsed = std::move(object);
-  return {};
-}
-
 namespace detail {
 
+void append_hex8(std::string &out, std::uint32_t value) {
+  constexpr char kHexDigits[] = "0123456789abcdef";
+  for (int shift = 28; shift >= 0; shift -= 4) out += kHexDigits[(value >> shift) & 0xF];
+}
+
 void append_crc_member(std::string &serialized_object) {
-  std::uint32_t crc = crc32c(serialized_object);
+  Crc32c crc_of;
+  crc_of.update(serialized_object);
+  std::uint32_t crc = crc_of.value();
   serialized_object.pop_back();  // the closing '}'
   serialized_object += kCrcOpen;
   append_hex8(serialized_object, crc);
@@ -232,40 +162,6 @@ std::string format_timestamp(std::chrono::system_clock::time_point time) {
   put(20, 6, us.count());
   text[26] = 'Z';
   return text;
-}
-
-bool is_valid_utf8(std::string_view text) {
-  const auto *p = reinterpret_cast<const unsigned char *>(text.data());
-  const auto *end = p + text.size();
-  while (p < end) {
-    unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    std::size_t length;
-    unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      length = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      length = 3;
-      if (c == 0xE0) low = 0xA0;   // no overlong 3-byte forms
-      if (c == 0xED) high = 0x9F;  // no UTF-16 surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      length = 4;
-      if (c == 0xF0) low = 0x90;   // no overlong 4-byte forms
-      if (c == 0xF4) high = 0x8F;  // nothing above U+10FFFF
-    } else {
-      return false;
-    }
-    if (static_cast<std::size_t>(end - p) < length) return false;
-    if (p[1] < low || p[1] > high) return false;
-    for (std::size_t i = 2; i < length; ++i) {
-      if (p[i] < 0x80 || p[i] > 0xBF) return false;
-    }
-    p += length;
-  }
-  return true;
 }
 
 }  // namespace detail

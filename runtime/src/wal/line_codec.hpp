@@ -1,6 +1,6 @@
 // wal/line_codec.hpp — the private half of the line codec (FORMAT.md, "Lines" and "CRC"): how
 // the writer builds an event line cheaply. The public half (crc32c, seal_line, check_line) is
-// declared in journal.hpp and defined in line_codec.cpp too.
+// declared in journal.hpp; seal_line is defined here, crc32c and check_line in line_check.cpp.
 //
 // The writer splits an event in two: everything that does not depend on seq and ts is
 // serialised and validated before the append lock is taken (prepare_event); the line itself
@@ -16,6 +16,10 @@
 #include <string_view>
 
 namespace runtimo::wal::detail {
+
+// The crc member that ends every line: `,"crc":"` + 8 hex digits + `"}`.
+inline constexpr std::string_view kCrcOpen = ",\"crc\":\"";
+inline constexpr std::size_t kCrcMemberTail = kCrcOpen.size() + 8 + 2;
 
 // An event's seq-independent parts, already serialised as JSON text.
 struct PreparedEvent {
@@ -39,7 +43,7 @@ void append_crc_member(std::string &serialized_object);
 // "2026-11-28T04:06:26.123456Z" (RFC 3339, UTC, microseconds).
 std::string format_timestamp(std::chrono::system_clock::time_point time);
 
-// True when `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates).
-bool is_valid_utf8(std::string_view text);
+// Appends `value` as 8 lowercase hex digits (the crc member's form).
+void append_hex8(std::string &out, std::uint32_t value);
 
 }  // namespace runtimo::wal::detail

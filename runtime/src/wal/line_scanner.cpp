@@ -11,8 +11,9 @@
 
 namespace runtimo::wal::detail {
 
-ForwardLineScanner::ForwardLineScanner(int fd, std::filesystem::path path, std::size_t block_bytes)
-    : fd_(fd), path_(std::move(path)), buffer_(block_bytes, '\0') {}
+ForwardLineScanner::ForwardLineScanner(int fd, std::filesystem::path path, std::uint64_t start,
+                                       std::size_t block_bytes)
+    : fd_(fd), path_(std::move(path)), buffer_(block_bytes, '\0'), buffer_offset_(start) {}
 
 bool ForwardLineScanner::fill() {
   if (eof_) return false;
@@ -39,26 +40,26 @@ bool ForwardLineScanner::fill() {
   }
 }
 
-bool ForwardLineScanner::next(ScannedLine &line) {
+bool ForwardLineScanner::next_lines(ScannedLine &lines) {
   for (;;) {
-    const char *start = buffer_.data() + begin_ + scanned_;
-    const void *newline = std::memchr(start, '\n', end_ - begin_ - scanned_);
+    const char *start = buffer_.data() + begin_;
+    const void *newline = ::memrchr(start + scanned_, '\n', end_ - begin_ - scanned_);
     if (newline != nullptr) {
       std::size_t stop =
-          static_cast<std::size_t>(static_cast<const char *>(newline) - buffer_.data());
-      line.offset = buffer_offset_ + begin_;
-      line.text = std::string_view(buffer_.data() + begin_, stop - begin_);
-      line.terminated = true;
-      begin_ = stop + 1;
+          static_cast<std::size_t>(static_cast<const char *>(newline) - buffer_.data()) + 1;
+      lines.offset = buffer_offset_ + begin_;
+      lines.text = std::string_view(start, stop - begin_);
+      lines.terminated = true;
+      begin_ = stop;
       scanned_ = 0;
       return true;
     }
     scanned_ = end_ - begin_;
     if (!fill()) {
       if (begin_ == end_) return false;
-      line.offset = buffer_offset_ + begin_;
-      line.text = std::string_view(buffer_.data() + begin_, end_ - begin_);
-      line.terminated = false;
+      lines.offset = buffer_offset_ + begin_;
+      lines.text = std::string_view(buffer_.data() + begin_, end_ - begin_);
+      lines.terminated = false;
       begin_ = end_;
       scanned_ = 0;
       return true;

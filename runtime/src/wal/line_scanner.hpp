@@ -1,6 +1,6 @@
-// wal/line_scanner.hpp — reading a segment line by line, forwards (read_journal, verify) with
-// large buffered reads, or backwards from the end in chunks (recovery, learning the last seq,
-// tail_journal) so that the end of a large segment costs a few reads.
+// wal/line_scanner.hpp — reading a segment forwards in large blocks of whole lines
+// (read_journal, verify, the index, seq scans), or backwards line by line from the end in
+// chunks (recovery, tail_journal) so that the end of a large segment costs a few reads.
 //
 // A line is the bytes up to a '\n' (not included). The bytes after the last '\n' of a file,
 // if any, are returned as one more line with `terminated` false: a torn write, or a write in
@@ -20,12 +20,16 @@ struct ScannedLine {
   bool terminated = true;
 };
 
-// Front to back, from offset 0 to end of file.
+// Front to back, from `start` (a line start) to end of file.
 class ForwardLineScanner {
  public:
-  ForwardLineScanner(int fd, std::filesystem::path path, std::size_t block_bytes = 1 << 20);
-  // The next line; false at end of file. Throws JournalError on a read error.
-  bool next(ScannedLine &line);
+  ForwardLineScanner(int fd, std::filesystem::path path, std::uint64_t start = 0,
+                     std::size_t block_bytes = 1 << 20);
+  // The next run of whole lines: `text` from a line start to just past a '\n' (every complete
+  // line buffered, so a caller can work on several at once). At end of file, the bytes after
+  // the last '\n', if any, with `terminated` false. False when nothing is left. Throws
+  // JournalError on a read error.
+  bool next_lines(ScannedLine &lines);
 
  private:
   bool fill();  // reads more bytes after the buffered ones; false at end of file

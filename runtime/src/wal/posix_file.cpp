@@ -1,7 +1,7 @@
 // wal/posix_file.cpp — POSIX file operations for the journal; see posix_file.hpp.
 #include "wal/posix_file.hpp"
 
-#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,13 +31,14 @@ FileDescriptor &FileDescriptor::operator=(FileDescriptor &&other) noexcept {
   return *this;
 }
 
-FileDescriptor open_file(const std::filesystem::path &path, int flags, unsigned mode) {
-  int fd;
-  do {
-    fd = ::open(path.c_str(), flags | O_CLOEXEC, static_cast<mode_t>(mode));
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) throw_errno("open", path, errno);
-  return FileDescriptor(fd);
+FileLock::FileLock(int fd, int operation, const std::filesystem::path &path) : fd_(fd) {
+  while (::flock(fd_, operation) != 0) {
+    if (errno != EINTR) throw_errno("lock", path, errno);
+  }
+}
+
+FileLock::~FileLock() {
+  ::flock(fd_, LOCK_UN);
 }
 
 std::uint64_t file_size(int fd, const std::filesystem::path &path) {
@@ -92,26 +93,6 @@ void fdatasync_file(int fd, const std::filesystem::path &path) {
     rc = ::fdatasync(fd);
   } while (rc != 0 && errno == EINTR);
   if (rc != 0) throw_errno("sync", path, errno);
-}
-
-void fsync_directory(const std::filesystem::path &dir) {
-  FileDescriptor fd = open_file(dir, O_RDONLY | O_DIRECTORY);
-  fsync_file(fd.get(), dir);
-}
-
-void make_private_directory(const std::filesystem::path &dir) {
-  std::error_code ec;
-  if (dir.has_parent_path() && !dir.parent_path().empty()) {
-    std::filesystem::create_directories(dir.parent_path(), ec);
-    if (ec) throw_errno("create directory", dir.parent_path(), ec.value());
-  }
-  if (::mkdir(dir.c_str(), 0700) != 0) {
-    int err = errno;
-    struct stat st {};
-    if (err != EEXIST) throw_errno("create directory", dir, err);
-    if (::stat(dir.c_str(), &st) != 0) throw_errno("stat", dir, errno);
-    if (!S_ISDIR(st.st_mode)) throw_errno("create directory", dir, ENOTDIR);
-  }
 }
 
 }  // namespace runtimo::wal::detail

@@ -1,8 +1,9 @@
 // wal/posix_file.hpp — the few POSIX file operations the journal needs, with errors turned
 // into JournalError messages that name the file and the errno text.
 //
-// Owns: an owning file descriptor, whole-buffer write/pread loops (EINTR-safe), fsync of a
-// directory, and the "cannot <verb> <path>: <strerror>" message shape.
+// Owns: an owning file descriptor, a scoped flock, whole-buffer write/pread loops (EINTR-safe),
+// syncs, and the
+// "cannot <verb> <path>: <strerror>" message shape. Files are opened by journal_dir.hpp.
 #pragma once
 
 #include "wal/journal.hpp"
@@ -43,8 +44,18 @@ class FileDescriptor {
   int fd_ = -1;
 };
 
-// open(2) with O_CLOEXEC added; throws "cannot open <path>: ..." on failure.
-FileDescriptor open_file(const std::filesystem::path &path, int flags, unsigned mode = 0600);
+// flock(2) held for one scope: LOCK_EX or LOCK_SH, retried on EINTR; released on
+// destruction. Throws "cannot lock <path>: ..." on failure.
+class FileLock {
+ public:
+  FileLock(int fd, int operation, const std::filesystem::path &path);
+  ~FileLock();
+  FileLock(const FileLock &) = delete;
+  FileLock &operator=(const FileLock &) = delete;
+
+ private:
+  int fd_;
+};
 
 // Size of an open file (fstat).
 std::uint64_t file_size(int fd, const std::filesystem::path &path);
@@ -60,11 +71,5 @@ void pread_exact(int fd, std::uint64_t offset, std::uint64_t length, std::string
 // fsync(2)/fdatasync(2), retried on EINTR; throw "cannot sync <path>: ...".
 void fsync_file(int fd, const std::filesystem::path &path);
 void fdatasync_file(int fd, const std::filesystem::path &path);
-
-// fsync of a directory, so a file created or renamed in it survives a crash.
-void fsync_directory(const std::filesystem::path &dir);
-
-// mkdir(dir, 0700) unless it exists as a directory; parents are created as needed.
-void make_private_directory(const std::filesystem::path &dir);
 
 }  // namespace runtimo::wal::detail

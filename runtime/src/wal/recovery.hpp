@@ -1,29 +1,23 @@
-// wal/recovery.hpp — torn-tail recovery of the current segment and learning the last seq
-// (FORMAT.md, "Recovery"). Called by the writer with the append lock held.
+// wal/recovery.hpp — torn-tail recovery of the current segment and learning the highest seq
+// (FORMAT.md, "Recovery" and "Seq"). Called by the writer with the append lock held.
 #pragma once
 
 #include "wal/journal.hpp"
+#include "wal/journal_dir.hpp"
 
 #include <cstdint>
-#include <filesystem>
-#include <optional>
 
 namespace runtimo::wal::detail {
 
-struct SegmentTail {
-  std::uint64_t size = 0;                 // the segment's size after recovery
-  std::optional<std::uint64_t> last_seq;  // seq of its last good line, if it has one
-};
+// Applies the recovery rule to `segment` of `wal` (open read-write as `fd`): bytes after its
+// last '\n' are copied to `corrupt` and cut off, and `report` (if given) says so. Returns the
+// segment's size afterwards. Throws JournalError.
+std::uint64_t cut_torn_tail(int fd, const JournalDir &wal, const SegmentFile &segment,
+                            const JournalDir &corrupt, RecoveryReport *report);
 
-// Applies the recovery rule to the current segment (open read-write as `fd`): a damaged last
-// line is copied to `corrupt_dir` and cut off, and `report` (if given) says so. Then finds
-// the last line that passes the check, reading backwards. Throws JournalError.
-SegmentTail recover_segment_tail(int fd, const std::filesystem::path &segment,
-                                 const std::filesystem::path &corrupt_dir, RecoveryReport *report);
-
-// The seq of the last good line of the segments of `dir` numbered below `number`, reading
-// each backwards, newest first; nothing when none has one. Never modifies a file.
-std::optional<std::uint64_t> last_seq_before(const std::filesystem::path &dir,
-                                             std::uint64_t number);
+// The highest seq of the lines of `segment` from `from_offset` on: every line whose
+// {"seq":N, prefix parses counts, damaged lines included (0 when none). Never modifies a file.
+std::uint64_t highest_seq_in(const JournalDir &wal, const SegmentFile &segment,
+                             std::uint64_t from_offset);
 
 }  // namespace runtimo::wal::detail
