@@ -93,7 +93,8 @@ struct PluginInfo {
 struct JobSummary {
   std::string job_id;
   std::string capability;
-  // completed | failed | rejected | timed_out | interrupted | running (started, no end yet)
+  // completed | failed | rejected | timed_out | cancelled | interrupted (journaled so, or its
+  // runner is gone) | running (started, no end yet, its runner alive)
   std::string state;
   std::string started;  // ts of the first event
   std::string ended;    // ts of the terminal event ("" while running)

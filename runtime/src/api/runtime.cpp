@@ -6,6 +6,7 @@
 #include "exec/executor.hpp"
 #include "exec/job_snapshots.hpp"
 #include "exec/resource_guard.hpp"
+#include "exec/interrupted_jobs.hpp"
 #include "exec/journal_bounds.hpp"
 #include "exec/runner_lock.hpp"
 #include "log/log.hpp"
@@ -13,6 +14,7 @@
 #include "policy/path_policy.hpp"
 #include "policy/process_policy.hpp"
 #include "wal/journal.hpp"
+#include "wal/journal_index.hpp"
 
 #include <boost/json.hpp>
 
@@ -92,8 +94,13 @@ wal::SyncPolicy sync_policy(const std::string &name) {
 
 void Runtime::Impl::open_journal() {
   try {
-    journal = wal::JournalWriter::open(wal::JournalOptions{
-        home / "wal", settings.segment_bytes, sync_policy(settings.sync)});
+    wal::JournalOptions o;
+    o.dir = home / "wal";
+    o.segment_bytes = settings.segment_bytes;
+    o.sync = sync_policy(settings.sync);
+    o.max_line_bytes = settings.max_line_bytes;
+    o.index_dir = home / "index";  // the highest seq and the open jobs, without a scan
+    journal = wal::JournalWriter::open(o);
   } catch (const wal::JournalError &e) {
     throw RuntimeError(RuntimeError::Kind::journal, std::string("cannot open the journal: ") + e.what(),
                        "check the disk and the permissions of " + home.string());
@@ -104,6 +111,10 @@ void Runtime::Impl::open_journal() {
                    " bytes (" + r.reason + "); the bytes are kept in " + r.kept_in.string());
   try {
     runner = exec::RunnerLock::acquire(home);
+    // Jobs whose runner died before their end: journaled as interrupted, then the dead
+    // runners' locks go.
+    exec::journal_interrupted_jobs(*journal, *journal->index(), home, runner->identity().id);
+    exec::remove_dead_runner_locks(home);
   } catch (const std::exception &e) {
     throw RuntimeError(RuntimeError::Kind::journal, e.what(),
                        "check the disk and the permissions of " + home.string());
