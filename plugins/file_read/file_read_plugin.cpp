@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -62,32 +61,6 @@ struct ReadArgs {
   std::int64_t offset = 0;
 };
 
-std::int64_t integer(const boost::json::object &args, const char *key, std::int64_t fallback,
-                     std::int64_t low, std::int64_t high) {
-  const boost::json::value *v = args.if_contains(key);
-  if (v == nullptr || v->is_null()) return fallback;
-  std::int64_t value = 0;
-  if (v->is_int64()) {
-    value = v->get_int64();
-  } else if (v->is_uint64()) {
-    value = v->get_uint64() > static_cast<std::uint64_t>(high)
-                ? high + 1
-                : static_cast<std::int64_t>(v->get_uint64());
-  } else if (v->is_double() && std::isfinite(v->get_double()) &&
-             std::trunc(v->get_double()) == v->get_double() &&
-             std::fabs(v->get_double()) < 9.0e15) {
-    value = static_cast<std::int64_t>(v->get_double());
-  } else {
-    throw Error(RT_INVALID_ARGS,
-                std::string(key) + " must be an integer, not " + boost::json::serialize(*v));
-  }
-  if (value < low || value > high)
-    throw Error(RT_INVALID_ARGS, std::string(key) + " " + boost::json::serialize(*v) +
-                                     " is out of range: use " + std::to_string(low) + "–" +
-                                     std::to_string(high));
-  return value;
-}
-
 ReadArgs parse_args(const boost::json::object &args) {
   ReadArgs a;
   const boost::json::value *path = args.if_contains("path");
@@ -95,8 +68,8 @@ ReadArgs parse_args(const boost::json::object &args) {
     throw Error(RT_INVALID_ARGS, "path is required and must be a non-empty string",
                 "give the file to read");
   a.path = std::string(path->get_string());
-  a.max_bytes = integer(args, "max_bytes", kDefaultMaxBytes, 1, kMaxBytesLimit);
-  a.offset = integer(args, "offset", 0, 0, std::numeric_limits<off_t>::max());
+  a.max_bytes = sdk::integer_arg(args, "max_bytes", 1, kMaxBytesLimit).value_or(kDefaultMaxBytes);
+  a.offset = sdk::integer_arg(args, "offset", 0, std::numeric_limits<off_t>::max()).value_or(0);
   return a;
 }
 
