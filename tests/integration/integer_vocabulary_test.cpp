@@ -98,6 +98,8 @@ BOOST_AUTO_TEST_CASE(an_absent_key_is_no_value_and_minus_zero_is_zero) {
   BOOST_TEST(!sdk::integer_arg(json::object{}, "n", 1, 10).has_value());
   BOOST_TEST(sdk::integer_arg(args_with("-0"), "n", 0, 10).value_or(-1) == 0);
   BOOST_TEST(sdk::integer_arg(args_with("5"), "n", 1, 10).value_or(-1) == 5);
+  // JSON built in code from a size_t holds a uint64: an integer all the same.
+  BOOST_TEST(sdk::integer_arg(json::object{{"n", std::size_t{5}}}, "n", 1, 10).value_or(-1) == 5);
 }
 
 BOOST_AUTO_TEST_CASE(refusals_name_the_key_the_value_and_the_range) {

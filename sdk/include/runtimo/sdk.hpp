@@ -80,6 +80,11 @@ inline std::optional<std::int64_t> integer_arg(const boost::json::object &args,
   const boost::json::value *v = args.if_contains(key);
   if (v == nullptr) return std::nullopt;
   if (v->is_int64() && v->get_int64() >= low && v->get_int64() <= high) return v->get_int64();
+  // Parsed text gives uint64 only above INT64_MAX; a value built in code (from a size_t) may
+  // be a small uint64, which is an integer all the same.
+  if (v->is_uint64() && high >= 0 && v->get_uint64() <= static_cast<std::uint64_t>(high) &&
+      static_cast<std::int64_t>(v->get_uint64()) >= low)
+    return static_cast<std::int64_t>(v->get_uint64());
 
   // The value as the caller wrote it, as far as JSON lets us know: a double keeps its ".0" so
   // that 5.0 does not read as 5; anything long is cut.
@@ -95,7 +100,7 @@ inline std::optional<std::int64_t> integer_arg(const boost::json::object &args,
   }
   const std::string name = "\"" + std::string(key) + "\"";
   const std::string range = std::to_string(low) + " and " + std::to_string(high);
-  if (v->is_int64() || v->is_uint64())  // uint64: only values above INT64_MAX parse as one
+  if (v->is_int64() || v->is_uint64())
     throw Error(RT_INVALID_ARGS, name + " must be between " + range + ", not " + shown);
   std::string hint = "give an integer between " + range;
   if (v->is_double()) {
