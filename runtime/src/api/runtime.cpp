@@ -147,7 +147,11 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
   rules.protected_patterns = impl->settings.protected_paths;
   rules.readable_exceptions = impl->settings.readable_exceptions;
   rules.home = config::user_home();
-  impl->paths = std::make_unique<policy::PathPolicy>(std::move(rules));
+  try {
+    impl->paths = std::make_unique<policy::PathPolicy>(std::move(rules));
+  } catch (const policy::RuleError &e) {
+    throw RuntimeError(RuntimeError::Kind::config, e.what(), e.hint());
+  }
   impl->processes = std::make_unique<policy::ProcessPolicy>(impl->settings.protected_units);
 
   std::vector<std::string> disk_paths;

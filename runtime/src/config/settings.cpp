@@ -220,8 +220,8 @@ Settings load_settings(const fs::path &config_file, bool use_env) {
 }
 
 fs::path user_home() {
-  if (const char *h = std::getenv("HOME"); h != nullptr && *h == '/') return h;
-  if (const passwd *pw = ::getpwuid(::getuid()); pw != nullptr && pw->pw_dir != nullptr)
+  if (const passwd *pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_dir != nullptr &&
+                                                  pw->pw_dir[0] == '/')
     return pw->pw_dir;
   return {};
 }
@@ -231,10 +231,10 @@ fs::path resolve_home(const fs::path &flag, bool use_env) {
   if (const char *v = env("RUNTIMO_HOME", use_env)) return fs::absolute(v);
   if (const char *v = env("XDG_STATE_HOME", use_env); v != nullptr && v[0] == '/')
     return fs::path(v) / "runtimo";
-  const fs::path home = use_env ? user_home() : fs::path{};
-  if (!home.empty()) return home / ".local" / "state" / "runtimo";
-  if (const passwd *pw = ::getpwuid(::getuid()); pw != nullptr && pw->pw_dir != nullptr)
-    return fs::path(pw->pw_dir) / ".local" / "state" / "runtimo";
+  if (const char *v = env("HOME", use_env); v != nullptr && v[0] == '/')
+    return fs::path(v) / ".local" / "state" / "runtimo";
+  if (const fs::path home = user_home(); !home.empty())
+    return home / ".local" / "state" / "runtimo";
   throw ConfigError("cannot find a home for Runtimo: no --home, RUNTIMO_HOME, XDG_STATE_HOME or HOME",
                     "pass --home DIR or set RUNTIMO_HOME (a private directory, not /tmp)");
 }

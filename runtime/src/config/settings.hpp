@@ -76,7 +76,8 @@ std::filesystem::path resolve_home(const std::filesystem::path &flag, bool use_e
 // group/others. Throws ConfigError.
 void prepare_home(const std::filesystem::path &home);
 
-// The user's home directory ($HOME, else passwd), used for "~" in path rules.
+// The runtime user's home from the passwd database (getpwuid(geteuid()), never $HOME), used for
+// "~" in path rules; empty when passwd has none.
 std::filesystem::path user_home();
 
 }  // namespace runtimo::config
