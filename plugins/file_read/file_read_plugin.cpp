@@ -3,13 +3,16 @@
 //
 // Why it is built this way (upstream 0.1.5 bugs C.16, C.25 are not repeated):
 //  * The host's path policy checks the path in validate() and opens it in execute() without
-//    following symlinks (open_path), so a path swapped after the check is refused; the file is
-//    then judged by fstat of that very descriptor: only regular files are read (a FIFO or a
-//    device could block or never end).
+//    following symlinks (open_path), so a path swapped after the check is refused. The policy
+//    judges the file before opening it and opens regular files only: a FIFO (opening it would
+//    release a blocked writer) or a device (opening /dev/watchdog arms a reboot) is refused
+//    unopened, with the reason.
 //  * The read is pread() until max_bytes or end of file: st_size is not trusted (/proc files
-//    report 0) and a large file is fine when a prefix is asked for.
+//    report 0, files grow) and a large file is fine when a prefix is asked for. The buffer is
+//    sized from st_size (read_plan.hpp) and grows only when a file holds more than it said.
 //  * A cut inside a multi-byte character is moved back to the character boundary; bytes that
 //    are not UTF-8 come back as base64 — the read never fails on content.
+#include "read_plan.hpp"
 #include "text_encoding.hpp"
 
 #include <runtimo/sdk.hpp>
@@ -73,15 +76,6 @@ ReadArgs parse_args(const boost::json::object &args) {
   return a;
 }
 
-const char *kind_of(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISSOCK(mode)) return "a socket";
-  return "not a regular file";
-}
-
 class FdCloser {
  public:
   explicit FdCloser(int fd) : fd_(fd) {}
@@ -93,18 +87,20 @@ class FdCloser {
   int fd_;
 };
 
-// Reads up to `want` bytes from `offset` into `buf`; stops early only at end of file.
+// Reads up to `limit` bytes from `offset` into `buf`, which starts at `first` bytes and grows
+// only when it fills; stops early only at end of file.
 rt_status read_at(Job &job, int fd, const std::string &resolved, std::int64_t offset,
-                  std::size_t want, std::string *buf) {
-  buf->resize(want);
+                  std::size_t first, std::size_t limit, std::string *buf) {
+  buf->resize(first);
   std::size_t got = 0;
-  while (got < want) {
+  while (got < limit) {
+    if (got == buf->size()) buf->resize(grown_read_size(buf->size(), limit));
     if (job.cancelled())
       return job.fail(job.remaining_ms() == 0 ? RT_TIMEOUT : RT_CANCELLED,
                       "stopped reading " + resolved + " after " + std::to_string(got) +
                           " bytes: the job " +
                           (job.remaining_ms() == 0 ? "reached its deadline" : "was cancelled"));
-    const std::size_t ask = std::min(kChunk, want - got);
+    const std::size_t ask = std::min(kChunk, buf->size() - got);
     const ssize_t n =
         ::pread(fd, buf->data() + got, ask, static_cast<off_t>(offset) + static_cast<off_t>(got));
     if (n < 0 && errno == EINTR) continue;
@@ -132,15 +128,12 @@ rt_status execute_read(Job &job, const ReadArgs &a) {
     const int err = errno;
     return job.fail(RT_FAILED, "cannot stat " + resolved + ": " + std::strerror(err));
   }
-  if (!S_ISREG(st.st_mode))
-    return job.fail(RT_INVALID_ARGS,
-                    a.path + " is " + kind_of(st.st_mode) + ": FileRead reads regular files only",
-                    "give the path of a regular file");
-
   // One byte more than asked tells whether anything remains after the returned bytes.
   const auto max = static_cast<std::size_t>(a.max_bytes);
+  const std::size_t first = first_read_size(st.st_size, a.offset, max + 1);
   std::string bytes;
-  if (const rt_status rs = read_at(job, fd, resolved, a.offset, max + 1, &bytes); rs != RT_OK)
+  if (const rt_status rs = read_at(job, fd, resolved, a.offset, first, max + 1, &bytes);
+      rs != RT_OK)
     return rs;
   bool more = bytes.size() > max;
   if (more) bytes.resize(max);
