@@ -9,6 +9,7 @@
 #include "exec/running_jobs.hpp"
 #include "log/log.hpp"
 #include "plugin/plugin_registry.hpp"
+#include "policy/input_file.hpp"
 #include "policy/path_policy.hpp"
 #include "policy/process_policy.hpp"
 #include "wal/journal.hpp"
@@ -217,6 +218,15 @@ JobResult Runtime::run(std::string_view capability, std::string_view args_json,
     throw std::logic_error("this Runtime was opened for observation only (RuntimeOptions::observe_only): "
                            "it has no journal and no plugins; open another without observe_only to run jobs");
   return impl_->executor->run(capability, args_json, options);
+}
+
+std::optional<std::string> Runtime::read_args_file(std::string_view path, JobError &error) const {
+  policy::InputFile in = policy::read_input_file(*impl_->paths, path, "--args-file", true);
+  if (in.decision.ok()) return std::move(in.text);
+  error.kind = in.decision.status == RT_DENIED ? "denied" : "usage";
+  error.message = std::move(in.decision.message);
+  error.hint = std::move(in.decision.hint);
+  return std::nullopt;
 }
 
 boost::json::value Runtime::telemetry(const std::vector<std::string> &sections) {
