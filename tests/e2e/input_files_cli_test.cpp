@@ -63,9 +63,10 @@ BOOST_AUTO_TEST_CASE(args_file_under_a_configured_protected_path_exits_3) {
   std::ofstream(cli.dir / "vault" / "args.json") << R"({"path":"/etc/hostname"})";
   const auto config = cli.dir / "config.json";
   std::ofstream(config) << json::serialize(json::object{
-      {"paths", json::object{{"protected", json::array{(fs::canonical(cli.dir.path()) / "vault").string()}}}}});
-  const Captured c = cli({"run", "FileRead", "--args-file", (cli.dir / "vault" / "args.json").string(),
-                          "--config", config.string()});
+      {"paths", json::object{{"protected",
+                              json::array{(fs::canonical(cli.dir.path()) / "vault").string()}}}}});
+  const Captured c = cli({"run", "FileRead", "--args-file",
+                          (cli.dir / "vault" / "args.json").string(), "--config", config.string()});
   BOOST_TEST(c.exit_code == 3);
   BOOST_TEST(contains(c.err, "paths.protected"), c.err);
 }
@@ -104,14 +105,16 @@ BOOST_AUTO_TEST_CASE(args_file_of_16_mib_is_read_and_one_byte_more_is_refused) {
   std::ofstream(target) << "x";
   std::ofstream(cli.dir / "exact.json", std::ios::binary) << padded_args(target, 16u << 20);
   std::ofstream(cli.dir / "large.json", std::ios::binary) << padded_args(target, (16u << 20) + 1);
-  BOOST_TEST(cli({"run", "FileRead", "--args-file", (cli.dir / "exact.json").string()}).exit_code == 0);
+  BOOST_TEST(cli({"run", "FileRead", "--args-file", (cli.dir / "exact.json").string()}).exit_code ==
+             0);
   const Captured c = cli({"run", "FileRead", "--args-file", (cli.dir / "large.json").string()});
   BOOST_TEST(c.exit_code == 2);
   BOOST_TEST(contains(c.err, "is 16777217 bytes, more than the 16 MiB (16777216 bytes)"), c.err);
   // Standard input is bounded the same way (the command stops reading at the limit, so the
   // rest of what this test writes meets a closed pipe).
   ::signal(SIGPIPE, SIG_IGN);
-  BOOST_TEST(cli({"run", "FileRead", "--args-file", "-"}, padded_args(target, 1000)).exit_code == 0);
+  BOOST_TEST(cli({"run", "FileRead", "--args-file", "-"}, padded_args(target, 1000)).exit_code ==
+             0);
   const Captured s =
       cli({"run", "FileRead", "--args-file", "-"}, padded_args(target, (16u << 20) + 1));
   BOOST_TEST(s.exit_code == 2);
@@ -138,8 +141,9 @@ BOOST_AUTO_TEST_CASE(a_home_in_a_system_directory_stops_the_command_with_a_hint)
     const Captured c = run_capture({cli.bin, "list", "--home", home});
     BOOST_TEST(c.exit_code == 2, home);
     BOOST_TEST(contains(c.err, "system directory"), c.err);
-    BOOST_TEST(contains(c.err, "hint: pass --home DIR, a private directory such as "
-                               "~/.local/state/runtimo"),
+    BOOST_TEST(contains(c.err,
+                        "hint: pass --home DIR, a private directory such as "
+                        "~/.local/state/runtimo"),
                c.err);
   }
   BOOST_TEST(!fs::exists("/usr/runtimo"));
@@ -147,8 +151,8 @@ BOOST_AUTO_TEST_CASE(a_home_in_a_system_directory_stops_the_command_with_a_hint)
 
 BOOST_AUTO_TEST_CASE(a_write_prefix_of_root_stops_the_command_with_a_hint) {
   Cli cli;
-  const Captured env = run_capture({cli.bin, "list", "--home", cli.home.string()}, {},
-                                   {"RUNTIMO_ALLOWED_PATHS=/"});
+  const Captured env =
+      run_capture({cli.bin, "list", "--home", cli.home.string()}, {}, {"RUNTIMO_ALLOWED_PATHS=/"});
   BOOST_TEST(env.exit_code == 2);
   BOOST_TEST(contains(env.err, "write prefix \"/\" resolves to /"), env.err);
   BOOST_TEST(contains(env.err, "hint: "), env.err);

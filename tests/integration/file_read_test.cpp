@@ -159,7 +159,8 @@ class SecretHolder {
       throw std::runtime_error("posix_spawn failed");
     // The secret is in place once exec has finished (environ is the new image's).
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (read_file("/proc/" + std::to_string(pid_) + "/environ").find(secret) == std::string::npos) {
+    while (read_file("/proc/" + std::to_string(pid_) + "/environ").find(secret) ==
+           std::string::npos) {
       if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("no exec");
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
@@ -290,7 +291,8 @@ BOOST_AUTO_TEST_CASE(file_read_of_a_directory_says_it_is_one) {
   const JobResult r = f.run("FileRead", {{"path", dir.path().string()}});
   BOOST_TEST(r.exit_code() == 2);
   BOOST_REQUIRE(r.error.has_value());
-  BOOST_TEST(r.error->message == dir.path().string() + " is a directory: Runtimo reads regular files only");
+  BOOST_TEST(r.error->message ==
+             dir.path().string() + " is a directory: Runtimo reads regular files only");
 }
 
 // ---- No more memory than the file needs --------------------------------------------------------
@@ -298,12 +300,12 @@ BOOST_AUTO_TEST_CASE(file_read_of_a_directory_says_it_is_one) {
 BOOST_AUTO_TEST_CASE(the_first_read_is_sized_from_the_file_not_from_max_bytes) {
   using file_read::first_read_size;
   using file_read::grown_read_size;
-  const std::size_t limit = (1u << 20) + 1;  // the default max_bytes + 1
-  BOOST_TEST(first_read_size(1024, 0, limit) == 1025u);    // a 1 KiB file: 1 KiB + 1
-  BOOST_TEST(first_read_size(1024, 1000, limit) == 25u);   // what remains after the offset
-  BOOST_TEST(first_read_size(1024, 5000, limit) == 1u);    // past the end: one byte to see it
+  const std::size_t limit = (1u << 20) + 1;                   // the default max_bytes + 1
+  BOOST_TEST(first_read_size(1024, 0, limit) == 1025u);       // a 1 KiB file: 1 KiB + 1
+  BOOST_TEST(first_read_size(1024, 1000, limit) == 25u);      // what remains after the offset
+  BOOST_TEST(first_read_size(1024, 5000, limit) == 1u);       // past the end: one byte to see it
   BOOST_TEST(first_read_size(50u << 20, 0, limit) == limit);  // never beyond max_bytes + 1
-  BOOST_TEST(first_read_size(0, 0, limit) == 4096u);       // /proc files report 0
+  BOOST_TEST(first_read_size(0, 0, limit) == 4096u);          // /proc files report 0
   BOOST_TEST(first_read_size(0, 0, 11) == 11u);
   BOOST_TEST(grown_read_size(4096, limit) == 8192u);
   BOOST_TEST(grown_read_size(1025, limit) == 4096u);

@@ -30,10 +30,11 @@ struct Case {
 
 // Values in [1, 10] where the kind of number matters, and the bounds.
 const std::vector<Case> kCases = {
-    {"5", true},     {"1", true},      {"10", true},   {"0", false},
-    {"11", false},   {"-0", false},    {"5.0", false}, {"5e0", false},
-    {"5.5", false},  {"1e300", false}, {"\"5\"", false}, {"true", false},
-    {"null", false}, {"[5]", false},   {"18446744073709551615", false},
+    {"5", true},      {"1", true},      {"10", true},
+    {"0", false},     {"11", false},    {"-0", false},
+    {"5.0", false},   {"5e0", false},   {"5.5", false},
+    {"1e300", false}, {"\"5\"", false}, {"true", false},
+    {"null", false},  {"[5]", false},   {"18446744073709551615", false},
 };
 
 json::object args_with(const char *value) {
@@ -70,7 +71,8 @@ std::string sdk_message(const char *value, std::int64_t low = 1, std::int64_t hi
 
 bool query_accepts(const char *value) {
   try {
-    snapshot::parse_process_query(json::parse(std::string(R"({"limit":)") + value + "}").as_object());
+    snapshot::parse_process_query(
+        json::parse(std::string(R"({"limit":)") + value + "}").as_object());
     return true;
   } catch (const snapshot::QueryError &) {
     return false;
@@ -122,7 +124,8 @@ BOOST_AUTO_TEST_CASE(an_integral_double_gets_a_hint_to_drop_the_fraction) {
     sdk::integer_arg(args_with("5.0"), "n", 1, 10);
     BOOST_FAIL("5.0 was accepted");
   } catch (const sdk::Error &e) {
-    BOOST_TEST(e.hint() == "write 5 without a fraction or exponent: only such numbers are integers");
+    BOOST_TEST(e.hint() ==
+               "write 5 without a fraction or exponent: only such numbers are integers");
   }
 }
 
@@ -136,8 +139,8 @@ BOOST_AUTO_TEST_CASE(file_read_and_kill_refuse_5_0_at_the_schema_and_accept_5) {
   BOOST_TEST(five.success);
   BOOST_TEST(five.data.at("content").as_string() == "01234");
   for (const char *value : {"5.0", "5.5", "\"5\"", "1e300"}) {
-    const JobResult r = f.run(
-        "FileRead", json::parse(R"({"path":")" + file.string() + R"(","max_bytes":)" + value + "}"));
+    const JobResult r = f.run("FileRead", json::parse(R"({"path":")" + file.string() +
+                                                      R"(","max_bytes":)" + value + "}"));
     BOOST_TEST_INFO("max_bytes " << value);
     BOOST_TEST(r.exit_code() == 2);
     BOOST_TEST(r.stage == "schema");

@@ -47,7 +47,8 @@ struct ThreadedChild {
     ::close(p[1]);
     char buf[32] = {};
     std::size_t got = 0;
-    for (ssize_t n; got < sizeof buf - 1 && (n = ::read(p[0], buf + got, sizeof buf - 1 - got)) > 0;)
+    for (ssize_t n;
+         got < sizeof buf - 1 && (n = ::read(p[0], buf + got, sizeof buf - 1 - got)) > 0;)
       got += static_cast<std::size_t>(n);
     ::close(p[0]);
     tid = std::atoi(buf);

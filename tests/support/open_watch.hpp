@@ -14,8 +14,8 @@
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
-#include <iterator>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -89,7 +89,8 @@ class BlockedFifoWriter {
     std::string number;
     in >> number;
     std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
-    const std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const std::string text((std::istreambuf_iterator<char>(stat)),
+                           std::istreambuf_iterator<char>());
     const std::size_t close = text.rfind(')');
     return number == std::to_string(SYS_openat) && close != std::string::npos &&
            text.compare(close + 2, 1, "S") == 0;

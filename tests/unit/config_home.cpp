@@ -64,9 +64,10 @@ class EnvOverride {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(system_directories_are_refused_as_homes) {
-  for (const char *dir : {"/", "/etc", "/usr", "/run", "/bin", "/sbin", "/lib", "/lib64", "/boot",
-                          "/dev", "/proc", "/sys", "/var", "/home", "/root", "/tmp", "/opt", "/srv",
-                          "/mnt", "/media", "/tmp/", "/usr/../etc"}) {
+  for (const char *dir :
+       {"/",     "/etc", "/usr",  "/run",   "/bin",  "/sbin",      "/lib",  "/lib64",
+        "/boot", "/dev", "/proc", "/sys",   "/var",  "/home",      "/root", "/tmp",
+        "/opt",  "/srv", "/mnt",  "/media", "/tmp/", "/usr/../etc"}) {
     std::string hint;
     const std::string message = refusal_of(dir, &hint);
     BOOST_TEST_INFO("home " << dir);
@@ -78,8 +79,8 @@ BOOST_AUTO_TEST_CASE(system_directories_are_refused_as_homes) {
 
 BOOST_AUTO_TEST_CASE(homes_below_system_trees_are_refused_before_anything_is_created) {
   const std::string unique = "runtimo-home-test-" + std::to_string(::getpid());
-  for (const char *tree : {"/proc", "/sys", "/dev", "/etc", "/usr", "/boot", "/bin", "/sbin",
-                                 "/lib", "/usr/local"}) {
+  for (const char *tree :
+       {"/proc", "/sys", "/dev", "/etc", "/usr", "/boot", "/bin", "/sbin", "/lib", "/usr/local"}) {
     const fs::path home = fs::path(tree) / unique / "state";
     const std::string message = refusal_of(home);
     BOOST_TEST_INFO("home " << home);

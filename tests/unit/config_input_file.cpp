@@ -48,8 +48,8 @@ BOOST_AUTO_TEST_CASE(a_regular_json_file_is_read) {
 BOOST_AUTO_TEST_CASE(a_protected_file_is_refused_before_it_is_read) {
   TempDir dir;
   fs::create_symlink("/etc/shadow", dir / "innocent.json");
-  for (const fs::path &file : {fs::path("/etc/shadow"), dir / "innocent.json",
-                               fs::path("/proc/self/environ")}) {
+  for (const fs::path &file :
+       {fs::path("/etc/shadow"), dir / "innocent.json", fs::path("/proc/self/environ")}) {
     std::string hint;
     const std::string message = refusal_of(file, &hint);
     BOOST_TEST(contains(message, "config file: "), message);

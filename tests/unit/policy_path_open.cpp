@@ -80,7 +80,9 @@ struct Tree {
 };
 
 // An inspection that lets every file through.
-runtimo::policy::PathDecision accept_any(const struct stat &) { return {}; }
+runtimo::policy::PathDecision accept_any(const struct stat &) {
+  return {};
+}
 
 struct Fd {
   int fd = -1;
@@ -110,7 +112,8 @@ BOOST_AUTO_TEST_CASE(open_refuses_a_directory_swapped_for_a_symlink_after_the_ch
   fs::create_directory_symlink(t.allowed / "d-moved", t.allowed / "d");
 
   Fd f;
-  const auto d = runtimo::policy::open_without_symlinks(checked.resolved, O_RDONLY, accept_any, &f.fd);
+  const auto d =
+      runtimo::policy::open_without_symlinks(checked.resolved, O_RDONLY, accept_any, &f.fd);
   BOOST_TEST(d.status == RT_DENIED);
   BOOST_TEST(f.fd == -1);
   BOOST_TEST(contains(d.message, "replaced by a symlink after the check"));
@@ -126,8 +129,8 @@ BOOST_AUTO_TEST_CASE(open_refuses_a_file_swapped_for_a_symlink_after_the_check) 
   fs::create_symlink(t.outside / "secret.txt", t.allowed / "notes.txt");
 
   Fd f;
-  const auto d =
-      runtimo::policy::open_without_symlinks(checked.resolved, O_WRONLY | O_TRUNC, accept_any, &f.fd);
+  const auto d = runtimo::policy::open_without_symlinks(checked.resolved, O_WRONLY | O_TRUNC,
+                                                        accept_any, &f.fd);
   BOOST_TEST(d.status == RT_DENIED);
   BOOST_TEST(read_file(t.outside / "secret.txt") == "secret");
 }
@@ -187,8 +190,9 @@ BOOST_AUTO_TEST_CASE(a_fifo_is_refused_without_being_opened) {
     const auto d = t.policy().open(fifo.string(), RT_ACCESS_READ, flags, t.root, &f.fd);
     BOOST_TEST(d.status == RT_INVALID_ARGS);
     BOOST_TEST(f.fd == -1);
-    BOOST_TEST(d.message == fifo.string() + " is a FIFO: Runtimo opens only regular files, and "
-                                            "did not open it");
+    BOOST_TEST(d.message == fifo.string() +
+                                " is a FIFO: Runtimo opens only regular files, and "
+                                "did not open it");
     BOOST_TEST(contains(d.hint, "would wake the process waiting at its other end"));
   }
   // Nothing opened it: no open event, and the writer still waits for a reader.
@@ -297,8 +301,9 @@ BOOST_AUTO_TEST_CASE(a_create_of_an_existing_file_opens_it_after_judging_it) {
   const fs::path fifo = t.allowed / "fifo";
   BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   Fd p;
-  BOOST_TEST(t.policy().open(fifo.string(), RT_ACCESS_WRITE, O_WRONLY | O_CREAT, t.root, &p.fd)
-                 .status == RT_INVALID_ARGS);
+  BOOST_TEST(
+      t.policy().open(fifo.string(), RT_ACCESS_WRITE, O_WRONLY | O_CREAT, t.root, &p.fd).status ==
+      RT_INVALID_ARGS);
 }
 
 BOOST_AUTO_TEST_CASE(hard_links_to_built_in_protected_files_are_refused) {
@@ -309,7 +314,8 @@ BOOST_AUTO_TEST_CASE(hard_links_to_built_in_protected_files_are_refused) {
   fs::create_hard_link(t.home / ".config" / "gcloud" / "legacy" / "adc.json", t.allowed / "b.txt");
   for (const char *name : {"a.txt", "b.txt"}) {
     Fd f;
-    const auto d = t.policy().open((t.allowed / name).string(), RT_ACCESS_READ, O_RDONLY, t.root, &f.fd);
+    const auto d =
+        t.policy().open((t.allowed / name).string(), RT_ACCESS_READ, O_RDONLY, t.root, &f.fd);
     BOOST_TEST(d.status == RT_DENIED, name);
     BOOST_TEST(contains(d.message, "is a hard link to a protected file"));
   }

@@ -59,7 +59,7 @@ void expect_refused(const PathPolicy &policy, const std::string &path,
   BOOST_TEST(contains(d.hint, "built-in protected set"), d.hint);
 }
 
-const char *const kProcessSecrets[] = {"environ", "mem",   "auxv",       "syscall",
+const char *const kProcessSecrets[] = {"environ", "mem",     "auxv",       "syscall",
                                        "stack",   "pagemap", "personality"};
 
 // A `sleep` child, killed and reaped when the test ends.

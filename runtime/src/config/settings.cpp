@@ -232,8 +232,8 @@ Settings load_settings(const fs::path &config_file, bool use_env) {
 }
 
 fs::path user_home() {
-  if (const passwd *pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_dir != nullptr &&
-                                                  pw->pw_dir[0] == '/')
+  if (const passwd *pw = ::getpwuid(::geteuid());
+      pw != nullptr && pw->pw_dir != nullptr && pw->pw_dir[0] == '/')
     return pw->pw_dir;
   return {};
 }
@@ -255,10 +255,10 @@ namespace {
 
 // Directories that are the system's, never a home for Runtimo's journal, run markers and
 // backups; the first group also for everything below them.
-constexpr const char *kSystemTrees[] = {"/proc", "/sys", "/dev", "/etc", "/usr", "/boot", "/bin",
-                                        "/sbin"};
-constexpr const char *kSystemDirs[] = {"/", "/run", "/var", "/home", "/root", "/tmp",
-                                       "/opt", "/srv", "/mnt", "/media"};
+constexpr const char *kSystemTrees[] = {"/proc", "/sys",  "/dev", "/etc",
+                                        "/usr",  "/boot", "/bin", "/sbin"};
+constexpr const char *kSystemDirs[] = {"/",    "/run", "/var", "/home", "/root",
+                                       "/tmp", "/opt", "/srv", "/mnt",  "/media"};
 
 // The system directory `resolved` (absolute, normalised, symlinks resolved) is or lies in, or
 // "" when it is neither. /lib, /lib32, /lib64, /libx32 … count as trees.
@@ -284,11 +284,11 @@ void refuse_system_home(const fs::path &home) {
     if (system.empty()) continue;
     const std::string named =
         resolved == given ? given : given + " (which resolves to " + resolved + ")";
-    throw ConfigError("home " + named +
-                          (system == *path ? " is the system directory "
-                                           : " lies in the system directory ") +
-                          system + ": Runtimo's journal, run markers and backups must not live there",
-                      "pass --home DIR, a private directory such as ~/.local/state/runtimo");
+    throw ConfigError(
+        "home " + named +
+            (system == *path ? " is the system directory " : " lies in the system directory ") +
+            system + ": Runtimo's journal, run markers and backups must not live there",
+        "pass --home DIR, a private directory such as ~/.local/state/runtimo");
   }
 }
 

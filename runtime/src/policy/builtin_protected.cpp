@@ -12,15 +12,24 @@ namespace runtimo::policy {
 namespace {
 
 constexpr const char *kSystemFiles[] = {
-    "/etc/shadow",       "/etc/shadow-",          "/etc/gshadow",
-    "/etc/gshadow-",     "/etc/security/opasswd", "/etc/ssh/ssh_host_*_key",
-    "/etc/ssl/private",  "/proc/kcore",           "/proc/kmsg",
-    "/proc/kpage*",      "/proc/vmcore",          "/dev/mem",
-    "/dev/kmem",         "/dev/port",
+    "/etc/shadow",
+    "/etc/shadow-",
+    "/etc/gshadow",
+    "/etc/gshadow-",
+    "/etc/security/opasswd",
+    "/etc/ssh/ssh_host_*_key",
+    "/etc/ssl/private",
+    "/proc/kcore",
+    "/proc/kmsg",
+    "/proc/kpage*",
+    "/proc/vmcore",
+    "/dev/mem",
+    "/dev/kmem",
+    "/dev/port",
 };
 
 // Files of /proc/<pid>/ and /proc/<pid>/task/<tid>/ that hold a process's secrets.
-constexpr const char *kProcessSecrets[] = {"environ", "mem",   "auxv",       "syscall",
+constexpr const char *kProcessSecrets[] = {"environ", "mem",     "auxv",       "syscall",
                                            "stack",   "pagemap", "personality"};
 
 struct HomeFile {
@@ -58,8 +67,8 @@ const std::vector<Home> &passwd_homes() {
       if (pw->pw_dir == nullptr || pw->pw_dir[0] != '/') continue;
       struct stat st {};
       const bool owned = ::stat(pw->pw_dir, &st) == 0 && st.st_uid == pw->pw_uid;
-      const auto known = std::find_if(out.begin(), out.end(),
-                                      [&](const Home &h) { return h.dir == pw->pw_dir; });
+      const auto known =
+          std::find_if(out.begin(), out.end(), [&](const Home &h) { return h.dir == pw->pw_dir; });
       if (known == out.end())
         out.push_back(Home{pw->pw_dir, owned});
       else

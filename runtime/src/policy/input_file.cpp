@@ -41,8 +41,8 @@ bool read_bounded(int fd, std::string_view what, const std::string &name, std::s
     const ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      *d = refusal(RT_FAILED, "cannot read " + std::string(what) + " " + name + ": " +
-                                  std::strerror(errno),
+      *d = refusal(RT_FAILED,
+                   "cannot read " + std::string(what) + " " + name + ": " + std::strerror(errno),
                    "check the file");
       return false;
     }

@@ -124,8 +124,7 @@ PathDecision open_without_symlinks(const std::string &resolved, int open_flags,
     if (path_fd >= 0) return judge_and_reopen(path_fd, resolved, open_flags, inspect, fd);
     const int err = errno;
     if (err != ENOENT || (open_flags & O_CREAT) == 0) return refusal(err, resolved);
-    const int created =
-        open_no_symlinks(resolved, real_flags(open_flags) | O_CREAT | O_EXCL, 0600);
+    const int created = open_no_symlinks(resolved, real_flags(open_flags) | O_CREAT | O_EXCL, 0600);
     if (created >= 0) {
       *fd = created;
       return ok(resolved);

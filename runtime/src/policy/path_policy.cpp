@@ -138,7 +138,8 @@ struct PathPolicy::Protection {
   void build(const PathRules &rules, const std::vector<std::string> &added_patterns) {
     builtin = builtin_set();
     std::vector<Home> unlisted;
-    const std::string home = rules.home.empty() ? std::string() : lexically_normal(rules.home.string());
+    const std::string home =
+        rules.home.empty() ? std::string() : lexically_normal(rules.home.string());
     const auto &listed = passwd_homes();
     if (!home.empty() &&
         std::none_of(listed.begin(), listed.end(), [&](const Home &h) { return h.dir == home; }))

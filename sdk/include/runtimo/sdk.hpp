@@ -17,7 +17,8 @@
 //   struct Echo {
 //     static constexpr const char *name = "Echo";
 //     static constexpr const char *description = "Return the arguments";
-//     static constexpr const char *schema = R"({"$schema":"http://json-schema.org/draft-07/schema#",
+//     static constexpr const char *schema =
+//     R"({"$schema":"http://json-schema.org/draft-07/schema#",
 //                                              "type":"object"})";
 //     static constexpr uint32_t flags = RT_CAP_READ_ONLY | RT_CAP_IDEMPOTENT;
 //     static rt_status validate(runtimo::sdk::Job &job, const boost::json::object &args);
