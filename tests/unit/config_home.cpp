@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "config/settings.hpp"
+#include "config_refusal.hpp"
 #include "temp_dir.hpp"
 
 #include <pwd.h>
@@ -22,15 +23,9 @@ using runtimo::test::TempDir;
 
 namespace {
 
-// The ConfigError prepare_home throws for `home`, or "(accepted)".
+// What prepare_home says about `home`.
 std::string refusal_of(const fs::path &home, std::string *hint = nullptr) {
-  try {
-    config::prepare_home(home);
-    return "(accepted)";
-  } catch (const config::ConfigError &e) {
-    if (hint != nullptr) *hint = e.hint();
-    return e.what();
-  }
+  return runtimo::test::config_refusal([&] { config::prepare_home(home); }, hint);
 }
 
 bool contains(const std::string &text, const std::string &part) {

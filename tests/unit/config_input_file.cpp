@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "config/settings.hpp"
+#include "config_refusal.hpp"
 #include "open_watch.hpp"
 #include "temp_dir.hpp"
 
@@ -21,15 +22,9 @@ using runtimo::test::TempDir;
 
 namespace {
 
-// The ConfigError load_settings throws for `file`, or "(accepted)".
+// What load_settings says about `file`.
 std::string refusal_of(const fs::path &file, std::string *hint = nullptr) {
-  try {
-    config::load_settings(file, false);
-    return "(accepted)";
-  } catch (const config::ConfigError &e) {
-    if (hint != nullptr) *hint = e.hint();
-    return e.what();
-  }
+  return runtimo::test::config_refusal([&] { config::load_settings(file, false); }, hint);
 }
 
 bool contains(const std::string &text, const std::string &part) {

@@ -14,22 +14,14 @@ namespace {
 
 const std::string kLimitText = "16 MiB (" + std::to_string(kMaxInputBytes) + " bytes)";
 
-PathDecision refusal(rt_status status, std::string message, std::string hint) {
-  PathDecision d;
-  d.status = status;
-  d.message = std::move(message);
-  d.hint = std::move(hint);
-  return d;
-}
-
 // `size`: what fstat said, when it said more than the limit (0 when the read found out).
 PathDecision too_large(std::string_view what, const std::string &name, std::uint64_t size = 0) {
   const std::string holds =
       size > 0 ? "is " + std::to_string(size) + " bytes, more than" : "holds more than";
-  return refusal(RT_INVALID_ARGS,
-                 std::string(what) + " " + name + " " + holds + " the " + kLimitText +
-                     " an input file may have",
-                 "pass a smaller file");
+  return PathDecision::refused(RT_INVALID_ARGS,
+                               std::string(what) + " " + name + " " + holds + " the " + kLimitText +
+                                   " an input file may have",
+                               "pass a smaller file");
 }
 
 // Reads `fd` to its end, at most kMaxInputBytes; false (with the refusal) when there is more
@@ -41,9 +33,9 @@ bool read_bounded(int fd, std::string_view what, const std::string &name, std::s
     const ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      *d = refusal(RT_FAILED,
-                   "cannot read " + std::string(what) + " " + name + ": " + std::strerror(errno),
-                   "check the file");
+      *d = PathDecision::refused(
+          RT_FAILED, "cannot read " + std::string(what) + " " + name + ": " + std::strerror(errno),
+          "check the file");
       return false;
     }
     if (n == 0) return true;
@@ -62,9 +54,10 @@ InputFile read_input_file(const PathPolicy &policy, std::string_view path, std::
   InputFile in;
   if (path == "-") {
     if (!allow_stdin) {
-      in.decision = refusal(RT_INVALID_ARGS, std::string(what) + " cannot be standard input (-)",
-                            "standard input carries job arguments (run --args-file -) and "
-                            "protocols (runtimo mcp); give the path of a regular file");
+      in.decision = PathDecision::refused(
+          RT_INVALID_ARGS, std::string(what) + " cannot be standard input (-)",
+          "standard input carries job arguments (run --args-file -) and "
+          "protocols (runtimo mcp); give the path of a regular file");
       return in;
     }
     in.decision.resolved = "-";

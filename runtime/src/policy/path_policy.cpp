@@ -29,14 +29,6 @@ namespace {
 
 constexpr std::uint32_t kKnownAccess = RT_ACCESS_READ | RT_ACCESS_WRITE;
 
-PathDecision refuse(rt_status status, std::string message, std::string hint = {}) {
-  PathDecision d;
-  d.status = status;
-  d.message = std::move(message);
-  d.hint = std::move(hint);
-  return d;
-}
-
 // A configured entry, "~" expanded; empty when it needs a home and none is known (such an
 // entry cannot match anything). A relative entry is a configuration error.
 std::string configured_entry(const std::string &entry, const std::filesystem::path &home,
@@ -106,20 +98,24 @@ PathDecision refuse_file_type(const std::string &path, const struct stat &st, in
   if (want_directory ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)) return {};
   const std::string what = path + " is " + kind_of(st.st_mode) + ": ";
   if (want_directory)
-    return refuse(RT_INVALID_ARGS, what + "a directory was asked for", "give a directory");
+    return PathDecision::refused(RT_INVALID_ARGS, what + "a directory was asked for",
+                                 "give a directory");
   if (S_ISFIFO(st.st_mode))
-    return refuse(RT_INVALID_ARGS, what + "Runtimo opens only regular files, and did not open it",
-                  "opening a FIFO would wake the process waiting at its other end; read what "
-                  "it carries with a capability made for pipes, not as a file");
+    return PathDecision::refused(
+        RT_INVALID_ARGS, what + "Runtimo opens only regular files, and did not open it",
+        "opening a FIFO would wake the process waiting at its other end; read what "
+        "it carries with a capability made for pipes, not as a file");
   if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
-    return refuse(RT_INVALID_ARGS, what + "Runtimo opens only regular files, and did not open it",
-                  "opening a device can act on the hardware (opening /dev/watchdog arms a "
-                  "reboot), so devices are never opened");
+    return PathDecision::refused(
+        RT_INVALID_ARGS, what + "Runtimo opens only regular files, and did not open it",
+        "opening a device can act on the hardware (opening /dev/watchdog arms a "
+        "reboot), so devices are never opened");
   if (S_ISDIR(st.st_mode))
-    return refuse(RT_INVALID_ARGS, what + "Runtimo reads regular files only",
-                  "give the path of a file in it");
-  return refuse(RT_INVALID_ARGS, what + "Runtimo opens only regular files, and did not open it",
-                "give the path of a regular file");
+    return PathDecision::refused(RT_INVALID_ARGS, what + "Runtimo reads regular files only",
+                                 "give the path of a file in it");
+  return PathDecision::refused(RT_INVALID_ARGS,
+                               what + "Runtimo opens only regular files, and did not open it",
+                               "give the path of a regular file");
 }
 
 std::string protected_hint(const ProtectedRule &rule) {
@@ -176,13 +172,16 @@ const ProtectedRule *PathPolicy::protected_by(std::string_view path, bool readin
 PathDecision PathPolicy::check(std::string_view path, std::uint32_t access,
                                const std::filesystem::path &working_dir) const {
   if (access == 0 || (access & ~kKnownAccess) != 0)
-    return refuse(RT_INVALID_ARGS, "access " + std::to_string(access) +
-                                       " is not RT_ACCESS_READ, RT_ACCESS_WRITE or both");
+    return PathDecision::refused(
+        RT_INVALID_ARGS,
+        "access " + std::to_string(access) + " is not RT_ACCESS_READ, RT_ACCESS_WRITE or both");
   const Resolution absolute = absolute_path(path, working_dir);
-  if (!absolute.ok()) return refuse(absolute.status, absolute.message, absolute.hint);
+  if (!absolute.ok())
+    return PathDecision::refused(absolute.status, absolute.message, absolute.hint);
   const std::string given = lexically_normal(absolute.path);
   const Resolution resolved = resolve_path(absolute.path);
-  if (!resolved.ok()) return refuse(resolved.status, resolved.message, resolved.hint);
+  if (!resolved.ok())
+    return PathDecision::refused(resolved.status, resolved.message, resolved.hint);
 
   const bool writing = (access & RT_ACCESS_WRITE) != 0;
   for (const std::string *candidate : {&given, &resolved.path}) {
@@ -190,8 +189,8 @@ PathDecision PathPolicy::check(std::string_view path, std::uint32_t access,
     if (rule == nullptr) continue;
     const std::string what =
         given == resolved.path ? given : given + " resolves to " + resolved.path + ", which";
-    return refuse(RT_DENIED, what + " is protected: Runtimo never reads or writes it",
-                  protected_hint(*rule));
+    return PathDecision::refused(
+        RT_DENIED, what + " is protected: Runtimo never reads or writes it", protected_hint(*rule));
   }
 
   const std::string named =
@@ -200,16 +199,18 @@ PathDecision PathPolicy::check(std::string_view path, std::uint32_t access,
     const std::string allowed = write_prefixes_.empty()
                                     ? "no directory is writable"
                                     : "writes are allowed under " + listed(write_prefixes_);
-    return refuse(RT_DENIED, named + " is outside the directories Runtimo may write",
-                  allowed +
-                      "; to allow another directory, add it to RUNTIMO_ALLOWED_PATHS or "
-                      "to paths.write_prefixes in the config");
+    return PathDecision::refused(
+        RT_DENIED, named + " is outside the directories Runtimo may write",
+        allowed +
+            "; to allow another directory, add it to RUNTIMO_ALLOWED_PATHS or "
+            "to paths.write_prefixes in the config");
   }
   if ((access & RT_ACCESS_READ) != 0 && !read_prefixes_.empty() &&
       !within_any(resolved.path, read_prefixes_)) {
-    return refuse(RT_DENIED, named + " is outside the directories Runtimo may read",
-                  "reads are allowed under " + listed(read_prefixes_) +
-                      "; to allow another directory, add it to paths.read_prefixes in the config");
+    return PathDecision::refused(
+        RT_DENIED, named + " is outside the directories Runtimo may read",
+        "reads are allowed under " + listed(read_prefixes_) +
+            "; to allow another directory, add it to paths.read_prefixes in the config");
   }
 
   PathDecision ok;
@@ -219,12 +220,13 @@ PathDecision PathPolicy::check(std::string_view path, std::uint32_t access,
 
 PathDecision PathPolicy::open(std::string_view path, std::uint32_t access, int open_flags,
                               const std::filesystem::path &working_dir, int *fd) const {
-  if (fd == nullptr) return refuse(RT_INVALID_ARGS, "open: no place for the file descriptor");
+  if (fd == nullptr)
+    return PathDecision::refused(RT_INVALID_ARGS, "open: no place for the file descriptor");
   *fd = -1;
   PathDecision decision = check(path, access, working_dir);
   if (!decision.ok()) return decision;
   if (flags_write(open_flags) && (access & RT_ACCESS_WRITE) == 0)
-    return refuse(
+    return PathDecision::refused(
         RT_INVALID_ARGS,
         "open flags ask to write " + decision.resolved + " but only read access was checked",
         "ask for RT_ACCESS_WRITE to open for writing");
@@ -233,10 +235,11 @@ PathDecision PathPolicy::open(std::string_view path, std::uint32_t access, int o
   const auto inspect = [&](const struct stat &st) {
     if (PathDecision d = refuse_file_type(decision.resolved, st, open_flags); !d.ok()) return d;
     if (is_link_to_protected(st, {protection_->builtin.get(), protection_->added.get()}, reading))
-      return refuse(RT_DENIED,
-                    decision.resolved +
-                        " is a hard link to a protected file: Runtimo never reads or writes it",
-                    "a protected file keeps its protection under every name");
+      return PathDecision::refused(
+          RT_DENIED,
+          decision.resolved +
+              " is a hard link to a protected file: Runtimo never reads or writes it",
+          "a protected file keeps its protection under every name");
     return PathDecision{};
   };
   int raw = -1;
@@ -245,7 +248,8 @@ PathDecision PathPolicy::open(std::string_view path, std::uint32_t access, int o
   if ((open_flags & O_TRUNC) != 0 && ::ftruncate(raw, 0) != 0) {
     const int err = errno;
     ::close(raw);
-    return refuse(RT_FAILED, "cannot truncate " + decision.resolved + ": " + std::strerror(err));
+    return PathDecision::refused(
+        RT_FAILED, "cannot truncate " + decision.resolved + ": " + std::strerror(err));
   }
   *fd = raw;
   return decision;

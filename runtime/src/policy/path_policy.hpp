@@ -60,6 +60,14 @@ struct PathDecision {
   std::string message;
   std::string hint;
   bool ok() const { return status == RT_OK; }
+
+  static PathDecision refused(rt_status status, std::string message, std::string hint = {}) {
+    PathDecision d;
+    d.status = status;
+    d.message = std::move(message);
+    d.hint = std::move(hint);
+    return d;
+  }
 };
 
 class PathPolicy {
