@@ -6,7 +6,9 @@
 //
 // Kept cheap: nothing happens for files with one link (nearly all); a rule whose literal
 // directory does not exist or lies on another filesystem than the file is skipped without a
-// glob (a hard link cannot cross filesystems, so /proc rules never cost a scan of /proc).
+// glob (a hard link cannot cross filesystems, so /proc rules never cost a scan of /proc); home
+// rules are expanded below the homes their users own (and every /home/*), not below system
+// accounts' homes such as /usr/sbin or /.
 // Name rules (".env" anywhere) cannot be expanded without a scan of every filesystem: a hard
 // link to a dotenv file under an unrelated name is not recognised.
 #pragma once

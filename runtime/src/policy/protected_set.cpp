@@ -128,8 +128,9 @@ std::vector<ExpandablePattern> ProtectedSet::expandable() const {
   std::vector<ExpandablePattern> out;
   for (const ProtectedRule &rule : path_rules_) out.push_back({rule.pattern, &rule});
   for (const Home &home : homes_)
-    for (const ProtectedRule &rule : home_rules_)
-      out.push_back({joined(home.dir, rule.pattern), &rule});
+    if (home.follow_links)
+      for (const ProtectedRule &rule : home_rules_)
+        out.push_back({joined(home.dir, rule.pattern), &rule});
   return out;
 }
 

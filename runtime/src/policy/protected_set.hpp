@@ -61,7 +61,9 @@ class ProtectedSet {
   // The rule that protects `path` (absolute, normalised) for this access, or nullptr.
   const ProtectedRule *match(std::string_view path, bool reading) const;
 
-  // Every path and home rule as an absolute pattern (name rules cannot be expanded).
+  // Every path rule, and every home rule below the followed homes, as an absolute pattern
+  // (name rules cannot be expanded; a home its user does not own, such as /usr/sbin for
+  // daemon, holds no credential files of that user's making).
   std::vector<ExpandablePattern> expandable() const;
 
  private:
