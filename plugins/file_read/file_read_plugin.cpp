@@ -167,8 +167,9 @@ struct FileRead {
   static constexpr const char *name = "FileRead";
   static constexpr const char *description =
       "Read a regular file (up to max_bytes from offset) as UTF-8 text, or base64 when it is "
-      "not UTF-8. Protected files (keys, credentials) are refused; symlinks are resolved and "
-      "checked.";
+      "not UTF-8. Protected files (keys, credentials, secrets of processes) are refused; "
+      "symlinks are resolved and checked; FIFOs, devices and directories are refused without "
+      "being opened.";
   static constexpr const char *schema = kSchema;
   static constexpr std::uint32_t flags = RT_CAP_READ_ONLY | RT_CAP_IDEMPOTENT;
 

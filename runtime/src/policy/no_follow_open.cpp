@@ -32,9 +32,12 @@ int open_no_symlinks(const std::string &path, int flags, mode_t mode) {
   return got;
 }
 
-// The caller's flags for the real open, without what was already decided or done.
+// The caller's flags for the real open, without what was already decided or done, with what
+// abi.h promises every descriptor has (O_NONBLOCK changes nothing for the regular files and
+// directories that reach this open).
 int real_flags(int flags) {
-  return (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW | O_TRUNC | O_PATH)) | O_CLOEXEC | O_NOCTTY;
+  return (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW | O_TRUNC | O_PATH)) | O_CLOEXEC | O_NOCTTY |
+         O_NONBLOCK;
 }
 
 // Step 3: the inode of `path_fd` opened for I/O through its /proc/self/fd magic link.

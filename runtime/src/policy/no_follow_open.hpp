@@ -10,7 +10,7 @@
 //   2. fstat of that descriptor, handed to the caller's `inspect` (file type, hard links): a
 //      refusal there closes the descriptor and nothing was opened;
 //   3. reopening the very same inode through /proc/self/fd/N with the caller's flags
-//      (O_CLOEXEC | O_NOCTTY added), so a path swapped after step 1 cannot matter.
+//      (O_CLOEXEC | O_NOCTTY | O_NONBLOCK added), so a path swapped after step 1 cannot matter.
 // A path that does not exist is created, when the flags ask for it, with O_CREAT | O_EXCL
 // under RESOLVE_NO_SYMLINKS (mode 0600): what is created is a new regular file, so nothing
 // needs judging. Because a resolved path contains no symlinks, meeting one means a component

@@ -83,8 +83,8 @@ class PathPolicy {
   // check(), then open the resolved path (see no_follow_open.hpp): no symlink followed, and
   // before anything opens it the file must be a regular file — or a directory when the flags
   // have O_DIRECTORY or O_TMPFILE — and must not be a hard link to a protected file. A FIFO,
-  // socket or device is refused without ever being opened. O_CLOEXEC|O_NOCTTY are added (mode
-  // 0600 when creating). On success *fd is an open descriptor owned by the caller.
+  // socket or device is refused without ever being opened. O_CLOEXEC|O_NOCTTY|O_NONBLOCK are
+  // added (mode 0600 when creating). On success *fd is an open descriptor owned by the caller.
   PathDecision open(std::string_view path, std::uint32_t access, int open_flags,
                     const std::filesystem::path &working_dir, int *fd) const;
 
