@@ -292,7 +292,7 @@ BOOST_AUTO_TEST_CASE(file_read_of_a_directory_says_it_is_one) {
   BOOST_TEST(r.exit_code() == 2);
   BOOST_REQUIRE(r.error.has_value());
   BOOST_TEST(r.error->message ==
-             dir.path().string() + " is a directory: Runtimo reads regular files only");
+             dir.path().string() + " is a directory: Runtimo opens only regular files");
 }
 
 // ---- No more memory than the file needs --------------------------------------------------------

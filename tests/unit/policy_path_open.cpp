@@ -226,7 +226,7 @@ BOOST_AUTO_TEST_CASE(a_directory_is_refused_unless_the_flags_ask_for_one) {
   Fd f;
   const auto d = t.policy().open(t.allowed.string(), RT_ACCESS_READ, O_RDONLY, t.root, &f.fd);
   BOOST_TEST(d.status == RT_INVALID_ARGS);
-  BOOST_TEST(d.message == t.allowed.string() + " is a directory: Runtimo reads regular files only");
+  BOOST_TEST(d.message == t.allowed.string() + " is a directory: Runtimo opens only regular files");
   Fd dir;
   BOOST_TEST(t.policy()
                  .open(t.allowed.string(), RT_ACCESS_READ, O_RDONLY | O_DIRECTORY, t.root, &dir.fd)

@@ -111,7 +111,7 @@ PathDecision refuse_file_type(const std::string &path, const struct stat &st, in
         "opening a device can act on the hardware (opening /dev/watchdog arms a "
         "reboot), so devices are never opened");
   if (S_ISDIR(st.st_mode))
-    return PathDecision::refused(RT_INVALID_ARGS, what + "Runtimo reads regular files only",
+    return PathDecision::refused(RT_INVALID_ARGS, what + "Runtimo opens only regular files",
                                  "give the path of a file in it");
   return PathDecision::refused(RT_INVALID_ARGS,
                                what + "Runtimo opens only regular files, and did not open it",
