@@ -3,13 +3,16 @@
 //
 // Why it is built this way (upstream 0.1.5 bugs C.16, C.25 are not repeated):
 //  * The host's path policy checks the path in validate() and opens it in execute() without
-//    following symlinks (open_path), so a path swapped after the check is refused; the file is
-//    then judged by fstat of that very descriptor: only regular files are read (a FIFO or a
-//    device could block or never end).
+//    following symlinks (open_path), so a path swapped after the check is refused. The policy
+//    judges the file before opening it and opens regular files only: a FIFO (opening it would
+//    release a blocked writer) or a device (opening /dev/watchdog arms a reboot) is refused
+//    unopened, with the reason.
 //  * The read is pread() until max_bytes or end of file: st_size is not trusted (/proc files
-//    report 0) and a large file is fine when a prefix is asked for.
+//    report 0, files grow) and a large file is fine when a prefix is asked for. The buffer is
+//    sized from st_size (read_plan.hpp) and grows only when a file holds more than it said.
 //  * A cut inside a multi-byte character is moved back to the character boundary; bytes that
 //    are not UTF-8 come back as base64 — the read never fails on content.
+#include "read_plan.hpp"
 #include "text_encoding.hpp"
 
 #include <runtimo/sdk.hpp>
@@ -19,7 +22,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -62,32 +64,6 @@ struct ReadArgs {
   std::int64_t offset = 0;
 };
 
-std::int64_t integer(const boost::json::object &args, const char *key, std::int64_t fallback,
-                     std::int64_t low, std::int64_t high) {
-  const boost::json::value *v = args.if_contains(key);
-  if (v == nullptr || v->is_null()) return fallback;
-  std::int64_t value = 0;
-  if (v->is_int64()) {
-    value = v->get_int64();
-  } else if (v->is_uint64()) {
-    value = v->get_uint64() > static_cast<std::uint64_t>(high)
-                ? high + 1
-                : static_cast<std::int64_t>(v->get_uint64());
-  } else if (v->is_double() && std::isfinite(v->get_double()) &&
-             std::trunc(v->get_double()) == v->get_double() &&
-             std::fabs(v->get_double()) < 9.0e15) {
-    value = static_cast<std::int64_t>(v->get_double());
-  } else {
-    throw Error(RT_INVALID_ARGS,
-                std::string(key) + " must be an integer, not " + boost::json::serialize(*v));
-  }
-  if (value < low || value > high)
-    throw Error(RT_INVALID_ARGS, std::string(key) + " " + boost::json::serialize(*v) +
-                                     " is out of range: use " + std::to_string(low) + "–" +
-                                     std::to_string(high));
-  return value;
-}
-
 ReadArgs parse_args(const boost::json::object &args) {
   ReadArgs a;
   const boost::json::value *path = args.if_contains("path");
@@ -95,18 +71,9 @@ ReadArgs parse_args(const boost::json::object &args) {
     throw Error(RT_INVALID_ARGS, "path is required and must be a non-empty string",
                 "give the file to read");
   a.path = std::string(path->get_string());
-  a.max_bytes = integer(args, "max_bytes", kDefaultMaxBytes, 1, kMaxBytesLimit);
-  a.offset = integer(args, "offset", 0, 0, std::numeric_limits<off_t>::max());
+  a.max_bytes = sdk::integer_arg(args, "max_bytes", 1, kMaxBytesLimit).value_or(kDefaultMaxBytes);
+  a.offset = sdk::integer_arg(args, "offset", 0, std::numeric_limits<off_t>::max()).value_or(0);
   return a;
-}
-
-const char *kind_of(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISSOCK(mode)) return "a socket";
-  return "not a regular file";
 }
 
 class FdCloser {
@@ -120,18 +87,20 @@ class FdCloser {
   int fd_;
 };
 
-// Reads up to `want` bytes from `offset` into `buf`; stops early only at end of file.
+// Reads up to `limit` bytes from `offset` into `buf`, which starts at `first` bytes and grows
+// only when it fills; stops early only at end of file.
 rt_status read_at(Job &job, int fd, const std::string &resolved, std::int64_t offset,
-                  std::size_t want, std::string *buf) {
-  buf->resize(want);
+                  std::size_t first, std::size_t limit, std::string *buf) {
+  buf->resize(first);
   std::size_t got = 0;
-  while (got < want) {
+  while (got < limit) {
+    if (got == buf->size()) buf->resize(grown_read_size(buf->size(), limit));
     if (job.cancelled())
       return job.fail(job.remaining_ms() == 0 ? RT_TIMEOUT : RT_CANCELLED,
                       "stopped reading " + resolved + " after " + std::to_string(got) +
                           " bytes: the job " +
                           (job.remaining_ms() == 0 ? "reached its deadline" : "was cancelled"));
-    const std::size_t ask = std::min(kChunk, want - got);
+    const std::size_t ask = std::min(kChunk, buf->size() - got);
     const ssize_t n =
         ::pread(fd, buf->data() + got, ask, static_cast<off_t>(offset) + static_cast<off_t>(got));
     if (n < 0 && errno == EINTR) continue;
@@ -159,15 +128,12 @@ rt_status execute_read(Job &job, const ReadArgs &a) {
     const int err = errno;
     return job.fail(RT_FAILED, "cannot stat " + resolved + ": " + std::strerror(err));
   }
-  if (!S_ISREG(st.st_mode))
-    return job.fail(RT_INVALID_ARGS,
-                    a.path + " is " + kind_of(st.st_mode) + ": FileRead reads regular files only",
-                    "give the path of a regular file");
-
   // One byte more than asked tells whether anything remains after the returned bytes.
   const auto max = static_cast<std::size_t>(a.max_bytes);
+  const std::size_t first = first_read_size(st.st_size, a.offset, max + 1);
   std::string bytes;
-  if (const rt_status rs = read_at(job, fd, resolved, a.offset, max + 1, &bytes); rs != RT_OK)
+  if (const rt_status rs = read_at(job, fd, resolved, a.offset, first, max + 1, &bytes);
+      rs != RT_OK)
     return rs;
   bool more = bytes.size() > max;
   if (more) bytes.resize(max);
@@ -201,8 +167,9 @@ struct FileRead {
   static constexpr const char *name = "FileRead";
   static constexpr const char *description =
       "Read a regular file (up to max_bytes from offset) as UTF-8 text, or base64 when it is "
-      "not UTF-8. Protected files (keys, credentials) are refused; symlinks are resolved and "
-      "checked.";
+      "not UTF-8. Protected files (keys, credentials, secrets of processes) are refused; "
+      "symlinks are resolved and checked; FIFOs, devices and directories are refused without "
+      "being opened.";
   static constexpr const char *schema = kSchema;
   static constexpr std::uint32_t flags = RT_CAP_READ_ONLY | RT_CAP_IDEMPOTENT;
 

@@ -8,10 +8,13 @@
 //    pidfd turns readable when the process exits, so the wait is a poll() bounded by wait_ms
 //    and the job's deadline — no fixed sleeps. A process that exited and was reaped counts as
 //    killed, never as "pid reused".
+//  * A thread id (every thread has a /proc/<tid>) is refused by pidfd_open(); the refusal names
+//    the process it belongs to (thread_owner.hpp), so the caller knows which pid to give.
 //  * A dry run reveals nothing about the target (not even whether it exists).
 #include "kill_args.hpp"
 #include "process_handle.hpp"
 #include "signals.hpp"
+#include "thread_owner.hpp"
 
 #include <runtimo/sdk.hpp>
 
@@ -100,14 +103,19 @@ rt_status execute_kill(Job &job, const KillArgs &a) {
 
   const ProcessHandle process(a.pid);
   if (!process.valid()) {
-    if (process.error() == ESRCH)
+    const int err = process.error();
+    // pidfd_open() refuses a thread that does not lead its process (EINVAL; ENOENT since 6.9).
+    if (err != ESRCH)
+      if (const auto owner = owning_process(job, a.pid); owner && *owner != a.pid)
+        return job.fail(RT_INVALID_ARGS,
+                        pid_text(a.pid) + " is a thread of process " + std::to_string(*owner) +
+                            ": Kill signals whole processes, not single threads",
+                        "give pid " + std::to_string(*owner) +
+                            " to signal that process (and so all its threads)");
+    if (err == ESRCH || err == ENOENT)
       return job.fail(RT_NOT_FOUND, "process " + std::to_string(a.pid) + " does not exist",
                       "list processes again to find the current pid");
-    if (process.error() == EINVAL)
-      return job.fail(RT_INVALID_ARGS, std::to_string(a.pid) + " is a thread id, not a process id",
-                      "give the process id (Tgid in /proc/<pid>/status)");
-    return job.fail(RT_FAILED,
-                    "cannot open " + pid_text(a.pid) + ": " + std::strerror(process.error()));
+    return job.fail(RT_FAILED, "cannot open " + pid_text(a.pid) + ": " + std::strerror(err));
   }
   // The machine may have changed since validate(): ask the policy again, now that the pidfd
   // pins the process.

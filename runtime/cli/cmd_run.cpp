@@ -3,32 +3,27 @@
 
 #include <boost/json.hpp>
 
-#include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 namespace runtimo::cli {
 namespace {
 
-// Reads the arguments from a file or stdin ("-"). Returns false with a message on failure.
-bool read_args_file(const std::string &file, std::string &text, std::string &error) {
-  std::ostringstream buf;
-  if (file == "-") {
-    buf << std::cin.rdbuf();
-  } else {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      error = "cannot read --args-file " + file + ": " + std::strerror(errno);
-      return false;
-    }
-    buf << in.rdbuf();
+// Reads the arguments of --args-file F (or "-", stdin) through the runtime's read policy.
+// Returns the exit code of a refusal (3 for a protected file, 2 otherwise), 0 on success.
+int read_args_file(const Runtime &rt, const std::string &file, std::string &text) {
+  JobError error;
+  std::optional<std::string> read = rt.read_args_file(file, error);
+  if (read) {
+    text = std::move(*read);
+    return Exit::ok;
   }
-  text = buf.str();
-  return true;
+  std::cerr << "runtimo run: " << error.message << "\n";
+  if (!error.hint.empty()) std::cerr << "  hint: " << error.hint << "\n";
+  return error.kind == "denied" ? Exit::denied : Exit::usage;
 }
 
 // "processes: 1 appeared (sleep 4242), 1 exited (bash 4240)", or "" when nothing changed.
@@ -81,7 +76,7 @@ int cmd_run(const Output &out, const std::vector<std::string> &args) {
   opts.add_options()
       ("capability", po::value<std::string>(), "capability name")
       ("args", po::value<std::string>(), "arguments as one JSON object")
-      ("args-file", po::value<std::string>(), "read the arguments from a file, or '-' for stdin")
+      ("args-file", po::value<std::string>(), "read the arguments from a regular file (at most 16 MiB, through the read policy), or '-' for stdin")
       ("dry-run", "validate and preview without changing the machine")
       ("timeout", po::value<double>(), "deadline in seconds (default: config jobs.default_deadline_ms)")
       ("session", po::value<std::string>(), "session id to group the job under");
@@ -100,11 +95,6 @@ int cmd_run(const Output &out, const std::vector<std::string> &args) {
     return usage_error("run", "give the arguments either inline or with --args-file, not both");
 
   std::string args_text = vm.count("args") ? vm["args"].as<std::string>() : std::string("{}");
-  if (vm.count("args-file")) {
-    std::string error;
-    if (!read_args_file(vm["args-file"].as<std::string>(), args_text, error))
-      return usage_error("run", error);
-  }
   RunOptions run;
   run.dry_run = vm.count("dry-run") > 0;
   if (vm.count("session")) run.session_id = vm["session"].as<std::string>();
@@ -120,6 +110,9 @@ int cmd_run(const Output &out, const std::vector<std::string> &args) {
   int code = Exit::ok;
   auto rt = open_runtime(common, RuntimeOptions::Purpose::run, code);
   if (!rt) return code;
+  if (vm.count("args-file"))
+    if (const int refused = read_args_file(*rt, vm["args-file"].as<std::string>(), args_text))
+      return refused;
   const JobResult r = rt->run(vm["capability"].as<std::string>(), args_text, run);
   if (common.json)
     out.json(r.to_json());

@@ -1,11 +1,71 @@
-// Kill through the whole pipeline: real processes, the host's process policy, the journal.
+// Kill through the whole pipeline: real processes (a multi-threaded one too), the host's
+// process policy, the journal.
 #define BOOST_TEST_MODULE kill
 #include <boost/test/unit_test.hpp>
 
 #include "child_process.hpp"
 #include "runtime_fixture.hpp"
 
+#include <sys/syscall.h>
+
 #include <climits>
+#include <cstdlib>
+#include <thread>
+
+namespace {
+
+constexpr const char *kThreadedChildEnv = "RUNTIMO_TEST_THREADED_CHILD";
+
+// This test binary, run with kThreadedChildEnv=<fd>, is a two-threaded process: its second
+// thread writes its thread id to <fd>, then both sleep until killed.
+const bool kIsThreadedChild = [] {
+  const char *fd = std::getenv(kThreadedChildEnv);
+  if (fd == nullptr) return false;
+  std::thread([out = std::atoi(fd)] {
+    const std::string tid = std::to_string(::syscall(SYS_gettid)) + "\n";
+    if (::write(out, tid.data(), tid.size()) < 0) ::_exit(1);
+    ::close(out);
+    for (;;) ::pause();
+  }).detach();
+  for (;;) ::pause();
+}();
+
+// A child process with a second thread; its pid and that thread's id.
+struct ThreadedChild {
+  pid_t pid = -1;
+  pid_t tid = -1;
+  ThreadedChild() {
+    int p[2];
+    if (::pipe(p) != 0) throw std::runtime_error("pipe failed");
+    pid = ::fork();
+    if (pid == 0) {
+      ::close(p[0]);
+      ::setenv(kThreadedChildEnv, std::to_string(p[1]).c_str(), 1);
+      ::execl("/proc/self/exe", "kill_threaded_child", static_cast<char *>(nullptr));
+      ::_exit(127);
+    }
+    ::close(p[1]);
+    char buf[32] = {};
+    std::size_t got = 0;
+    for (ssize_t n;
+         got < sizeof buf - 1 && (n = ::read(p[0], buf + got, sizeof buf - 1 - got)) > 0;)
+      got += static_cast<std::size_t>(n);
+    ::close(p[0]);
+    tid = std::atoi(buf);
+    if (tid <= 0) throw std::runtime_error("the threaded child reported no thread id");
+  }
+  ~ThreadedChild() {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+  }
+  bool alive() const {
+    siginfo_t info{};
+    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           info.si_pid == 0;
+  }
+};
+
+}  // namespace
 
 using namespace runtimo;
 using namespace runtimo::test;
@@ -140,4 +200,23 @@ BOOST_AUTO_TEST_CASE(kill_refuses_a_pid_whose_start_time_changed) {
   const JobResult r = f.run("Kill", {{"pid", sleeper.pid()}, {"start_time", 1}});
   BOOST_TEST(!r.success);
   BOOST_TEST(sleeper.running());
+}
+
+BOOST_AUTO_TEST_CASE(kill_of_a_thread_id_names_the_process_it_belongs_to) {
+  RuntimeFixture f;
+  const ThreadedChild child;
+  BOOST_TEST_REQUIRE(child.tid != child.pid);
+  const JobResult r = f.run("Kill", {{"pid", child.tid}});
+  BOOST_TEST_INFO(json::serialize(r.to_json()));
+  BOOST_TEST(r.exit_code() == 2);
+  BOOST_REQUIRE(r.error.has_value());
+  BOOST_TEST(r.error->message == "PID " + std::to_string(child.tid) + " is a thread of process " +
+                                     std::to_string(child.pid) +
+                                     ": Kill signals whole processes, not single threads");
+  BOOST_TEST(r.error->hint.find("give pid " + std::to_string(child.pid)) != std::string::npos);
+  BOOST_TEST(child.alive());
+  // The pid it names is the one that works.
+  const JobResult process = f.run("Kill", {{"pid", child.pid}, {"signal", 9}});
+  BOOST_TEST(process.success, json::serialize(process.to_json()));
+  BOOST_TEST(!child.alive());
 }

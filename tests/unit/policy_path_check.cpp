@@ -129,7 +129,9 @@ BOOST_AUTO_TEST_CASE(etc_shadow_is_protected_for_reads_and_writes) {
     const auto d = t.policy().check("/etc/shadow", access, t.root);
     BOOST_TEST(d.status == RT_DENIED);
     BOOST_TEST(d.message == "/etc/shadow is protected: Runtimo never reads or writes it");
-    BOOST_TEST(d.hint == "protected paths are listed in the config under paths.protected");
+    BOOST_TEST(d.hint ==
+               "it is in Runtimo's built-in protected set (keys, credentials, secrets of "
+               "processes), which no configuration can reduce");
   }
 }
 

@@ -1,9 +1,12 @@
 // policy_path_open.cpp — the path policy's open(): no symlink followed after the check
-// (C.25), hard links to protected files refused (also before any truncation), FIFOs opened
-// without blocking, errno mapped to statuses, files created 0600.
+// (C.25), the file judged on an O_PATH descriptor before anything opens it (FIFOs, devices and
+// directories refused unopened — watched with inotify and a FIFO writer that must stay blocked),
+// the very inode judged is the one opened, hard links to protected files refused (also before
+// any truncation), errno mapped to statuses, files created 0600.
 #define BOOST_TEST_MODULE policy_path_open
 #include <boost/test/unit_test.hpp>
 
+#include "open_watch.hpp"
 #include "policy/no_follow_open.hpp"
 #include "policy/path_policy.hpp"
 #include "temp_dir.hpp"
@@ -26,6 +29,7 @@ using runtimo::test::TempDir;
 namespace {
 
 void write_file(const fs::path &p, const std::string &text) {
+  fs::create_directories(p.parent_path());
   std::ofstream(p) << text;
 }
 
@@ -75,6 +79,11 @@ struct Tree {
   }
 };
 
+// An inspection that lets every file through.
+runtimo::policy::PathDecision accept_any(const struct stat &) {
+  return {};
+}
+
 struct Fd {
   int fd = -1;
   ~Fd() {
@@ -103,7 +112,8 @@ BOOST_AUTO_TEST_CASE(open_refuses_a_directory_swapped_for_a_symlink_after_the_ch
   fs::create_directory_symlink(t.allowed / "d-moved", t.allowed / "d");
 
   Fd f;
-  const auto d = runtimo::policy::open_without_symlinks(checked.resolved, O_RDONLY, &f.fd);
+  const auto d =
+      runtimo::policy::open_without_symlinks(checked.resolved, O_RDONLY, accept_any, &f.fd);
   BOOST_TEST(d.status == RT_DENIED);
   BOOST_TEST(f.fd == -1);
   BOOST_TEST(contains(d.message, "replaced by a symlink after the check"));
@@ -119,8 +129,8 @@ BOOST_AUTO_TEST_CASE(open_refuses_a_file_swapped_for_a_symlink_after_the_check) 
   fs::create_symlink(t.outside / "secret.txt", t.allowed / "notes.txt");
 
   Fd f;
-  const auto d =
-      runtimo::policy::open_without_symlinks(checked.resolved, O_WRONLY | O_TRUNC, &f.fd);
+  const auto d = runtimo::policy::open_without_symlinks(checked.resolved, O_WRONLY | O_TRUNC,
+                                                        accept_any, &f.fd);
   BOOST_TEST(d.status == RT_DENIED);
   BOOST_TEST(read_file(t.outside / "secret.txt") == "secret");
 }
@@ -169,18 +179,146 @@ BOOST_AUTO_TEST_CASE(truncating_open_of_an_ordinary_file_truncates) {
   BOOST_TEST(fs::file_size(t.allowed / "notes.txt") == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(fifo_opens_without_blocking) {
+BOOST_AUTO_TEST_CASE(a_fifo_is_refused_without_being_opened) {
   Tree t;
   const fs::path fifo = t.allowed / "fifo";
   BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-  ::alarm(10);  // a blocking open would hang: let SIGALRM fail the test instead
+  runtimo::test::OpenWatch watch(fifo);
+  runtimo::test::BlockedFifoWriter writer(fifo);
+  for (const int flags : {O_RDONLY, O_RDONLY | O_NONBLOCK}) {
+    Fd f;
+    const auto d = t.policy().open(fifo.string(), RT_ACCESS_READ, flags, t.root, &f.fd);
+    BOOST_TEST(d.status == RT_INVALID_ARGS);
+    BOOST_TEST(f.fd == -1);
+    BOOST_TEST(d.message == fifo.string() +
+                                " is a FIFO: Runtimo opens only regular files, and "
+                                "did not open it");
+    BOOST_TEST(contains(d.hint, "would wake the process waiting at its other end"));
+  }
+  // Nothing opened it: no open event, and the writer still waits for a reader.
+  BOOST_TEST(watch.opens() == 0);
+  BOOST_TEST(writer.in_open());
+  // The observers do see a real reader: this one releases the writer.
+  Fd reader;
+  reader.fd = ::open(fifo.c_str(), O_RDONLY);
+  BOOST_TEST(writer.exit_code() == 0);
+  BOOST_TEST(watch.opens() >= 1);  // identical unread events are merged by inotify
+}
+
+BOOST_AUTO_TEST_CASE(a_device_is_refused_without_being_opened) {
+  Tree t;
+  runtimo::test::OpenWatch watch("/dev/full");  // a device nothing else opens
+  for (const char *device : {"/dev/full", "/dev/null", "/dev/zero"}) {
+    Fd f;
+    const auto d = t.policy().open(device, RT_ACCESS_READ, O_RDONLY, t.root, &f.fd);
+    BOOST_TEST(d.status == RT_INVALID_ARGS, device);
+    BOOST_TEST(f.fd == -1);
+    BOOST_TEST(d.message == std::string(device) +
+                                " is a character device: Runtimo opens only regular files, and "
+                                "did not open it");
+    BOOST_TEST(contains(d.hint, "/dev/watchdog arms a reboot"));
+  }
+  BOOST_TEST(watch.opens() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_directory_is_refused_unless_the_flags_ask_for_one) {
+  Tree t;
   Fd f;
-  const auto d = t.policy().open(fifo.string(), RT_ACCESS_READ, O_RDONLY, t.root, &f.fd);
-  ::alarm(0);
+  const auto d = t.policy().open(t.allowed.string(), RT_ACCESS_READ, O_RDONLY, t.root, &f.fd);
+  BOOST_TEST(d.status == RT_INVALID_ARGS);
+  BOOST_TEST(d.message == t.allowed.string() + " is a directory: Runtimo opens only regular files");
+  Fd dir;
+  BOOST_TEST(t.policy()
+                 .open(t.allowed.string(), RT_ACCESS_READ, O_RDONLY | O_DIRECTORY, t.root, &dir.fd)
+                 .ok());
+  Fd file;
+  const auto not_dir = t.policy().open((t.allowed / "notes.txt").string(), RT_ACCESS_READ,
+                                       O_RDONLY | O_DIRECTORY, t.root, &file.fd);
+  BOOST_TEST(not_dir.status == RT_INVALID_ARGS);
+  BOOST_TEST(contains(not_dir.message, "is a regular file: a directory was asked for"));
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_regular_file_is_not_opened_either) {
+  Tree t;
+  const fs::path notes = t.allowed / "notes.txt";
+  runtimo::test::OpenWatch watch(notes);
+  Fd f;
+  const auto refuse = [](const struct stat &) {
+    runtimo::policy::PathDecision d;
+    d.status = RT_DENIED;
+    d.message = "judged and refused";
+    return d;
+  };
+  const auto d = runtimo::policy::open_without_symlinks(notes.string(), O_RDONLY, refuse, &f.fd);
+  BOOST_TEST(d.message == "judged and refused");
+  BOOST_TEST(f.fd == -1);
+  BOOST_TEST(watch.opens() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(the_inode_judged_is_the_one_opened_even_if_the_path_is_replaced) {
+  Tree t;
+  const fs::path notes = t.allowed / "notes.txt";
+  write_file(t.allowed / "other.txt", "replacement");
+  // The path is replaced between the judgement and the real open.
+  const auto swap = [&](const struct stat &) {
+    fs::rename(t.allowed / "other.txt", notes);
+    return runtimo::policy::PathDecision{};
+  };
+  Fd f;
+  const auto d = runtimo::policy::open_without_symlinks(notes.string(), O_RDONLY, swap, &f.fd);
   BOOST_TEST_REQUIRE(d.ok(), d.message);
-  struct stat st {};
-  BOOST_TEST_REQUIRE(::fstat(f.fd, &st) == 0);
-  BOOST_TEST(S_ISFIFO(st.st_mode));
+  BOOST_TEST(read_fd(f.fd) == "notes");
+}
+
+BOOST_AUTO_TEST_CASE(a_final_symlink_is_refused_by_the_open) {
+  Tree t;
+  fs::create_symlink(t.outside / "plain.txt", t.allowed / "link");
+  Fd f;
+  const auto d = runtimo::policy::open_without_symlinks((t.allowed / "link").string(), O_RDONLY,
+                                                        accept_any, &f.fd);
+  BOOST_TEST(d.status == RT_DENIED);
+  BOOST_TEST(contains(d.message, "replaced by a symlink after the check"));
+}
+
+BOOST_AUTO_TEST_CASE(an_exclusive_create_of_an_existing_file_fails_and_changes_nothing) {
+  Tree t;
+  Fd f;
+  const auto d = t.policy().open((t.allowed / "notes.txt").string(), RT_ACCESS_WRITE,
+                                 O_WRONLY | O_CREAT | O_EXCL | O_TRUNC, t.root, &f.fd);
+  BOOST_TEST(d.status == RT_FAILED);
+  BOOST_TEST(contains(d.message, "File exists"));
+  BOOST_TEST(read_file(t.allowed / "notes.txt") == "notes");
+}
+
+BOOST_AUTO_TEST_CASE(a_create_of_an_existing_file_opens_it_after_judging_it) {
+  Tree t;
+  Fd f;
+  const auto d = t.policy().open((t.allowed / "notes.txt").string(), RT_ACCESS_WRITE,
+                                 O_WRONLY | O_CREAT | O_APPEND, t.root, &f.fd);
+  BOOST_TEST_REQUIRE(d.ok(), d.message);
+  BOOST_TEST(::write(f.fd, "+", 1) == 1);
+  BOOST_TEST(read_file(t.allowed / "notes.txt") == "notes+");
+  const fs::path fifo = t.allowed / "fifo";
+  BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  Fd p;
+  BOOST_TEST(
+      t.policy().open(fifo.string(), RT_ACCESS_WRITE, O_WRONLY | O_CREAT, t.root, &p.fd).status ==
+      RT_INVALID_ARGS);
+}
+
+BOOST_AUTO_TEST_CASE(hard_links_to_built_in_protected_files_are_refused) {
+  Tree t;
+  write_file(t.home / ".aws" / "credentials", "aws_secret_access_key = x");
+  write_file(t.home / ".config" / "gcloud" / "legacy" / "adc.json", "{\"private_key\": \"x\"}");
+  fs::create_hard_link(t.home / ".aws" / "credentials", t.allowed / "a.txt");
+  fs::create_hard_link(t.home / ".config" / "gcloud" / "legacy" / "adc.json", t.allowed / "b.txt");
+  for (const char *name : {"a.txt", "b.txt"}) {
+    Fd f;
+    const auto d =
+        t.policy().open((t.allowed / name).string(), RT_ACCESS_READ, O_RDONLY, t.root, &f.fd);
+    BOOST_TEST(d.status == RT_DENIED, name);
+    BOOST_TEST(contains(d.message, "is a hard link to a protected file"));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(missing_file_is_not_found) {

@@ -134,6 +134,13 @@ class Runtime {
   JobResult run(std::string_view capability, std::string_view args_json,
                 const RunOptions &options = {});
 
+  // The text of a job's arguments file (the CLI's --args-file): "-" reads standard input; any
+  // other path is read through the read policy — a regular file of at most 16 MiB that is not
+  // protected (a FIFO, device or directory is refused without being opened). On refusal
+  // returns nullopt and fills `error` (kind "denied" for a protected file, exit 3; "usage"
+  // otherwise, exit 2): the message names the path and never quotes the file.
+  std::optional<std::string> read_args_file(std::string_view path, JobError &error) const;
+
   // Journal queries (the journal is the source of truth; nothing else is consulted).
   // The last `n` events (all when 0), optionally of one job, oldest first.
   std::vector<boost::json::value> events(std::size_t n, std::string_view job = {}) const;

@@ -11,6 +11,7 @@
 #include "exec/runner_lock.hpp"
 #include "log/log.hpp"
 #include "plugin/plugin_registry.hpp"
+#include "policy/input_file.hpp"
 #include "policy/path_policy.hpp"
 #include "policy/process_policy.hpp"
 #include "wal/journal.hpp"
@@ -155,8 +156,8 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
   rules.home = config::user_home();
   try {
     impl->paths = std::make_unique<policy::PathPolicy>(std::move(rules));
-  } catch (const std::invalid_argument &e) {
-    throw RuntimeError(RuntimeError::Kind::config, e.what(), "fix the paths section of the config");
+  } catch (const policy::RuleError &e) {
+    throw RuntimeError(RuntimeError::Kind::config, e.what(), e.hint());
   }
   impl->processes = std::make_unique<policy::ProcessPolicy>(impl->settings.protected_units);
 
@@ -223,6 +224,15 @@ JobResult Runtime::run(std::string_view capability, std::string_view args_json,
     throw std::logic_error("this Runtime was not opened to run jobs (RuntimeOptions::purpose is not "
                            "run): it has no journal writer; open one with Purpose::run to run jobs");
   return impl_->executor->run(capability, args_json, options);
+}
+
+std::optional<std::string> Runtime::read_args_file(std::string_view path, JobError &error) const {
+  policy::InputFile in = policy::read_input_file(*impl_->paths, path, "--args-file", true);
+  if (in.decision.ok()) return std::move(in.text);
+  error.kind = in.decision.status == RT_DENIED ? "denied" : "usage";
+  error.message = std::move(in.decision.message);
+  error.hint = std::move(in.decision.hint);
+  return std::nullopt;
 }
 
 boost::json::value Runtime::telemetry(const std::vector<std::string> &sections) {

@@ -1,6 +1,9 @@
 // config/settings.cpp — loading, validating and merging the configuration; home resolution.
 #include "config/settings.hpp"
 
+#include "policy/input_file.hpp"
+#include "policy/path_policy.hpp"
+#include "policy/path_resolution.hpp"
 #include "schema/schema_validator.hpp"
 
 #include "embedded_config.hpp"
@@ -14,8 +17,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace runtimo::config {
 namespace fs = std::filesystem;
@@ -145,6 +146,23 @@ json::value parse_json_object(std::string_view text, const std::string &origin) 
   return doc;
 }
 
+// The config file's text: a regular file of at most 16 MiB that the built-in protected set
+// does not cover (the configured additions are not known before the file is read), read
+// through the path policy's open like every file; never standard input, which carries job
+// arguments (run --args-file -) and the MCP protocol. A refusal never quotes the file.
+std::string read_config_file(const fs::path &file) {
+  policy::PathRules builtin_only;
+  builtin_only.home = user_home();
+  const policy::InputFile in = policy::read_input_file(policy::PathPolicy(builtin_only),
+                                                       file.string(), "config file", false);
+  if (!in.decision.ok())
+    throw ConfigError(in.decision.message,
+                      in.decision.hint.empty()
+                          ? "check the path given with --config or RUNTIMO_CONFIG"
+                          : in.decision.hint);
+  return in.text;
+}
+
 }  // namespace
 
 json::value parse_config_text(std::string_view text, const std::string &origin) {
@@ -170,13 +188,7 @@ Settings load_settings(const fs::path &config_file, bool use_env) {
   if (file.empty())
     if (const char *v = env("RUNTIMO_CONFIG", use_env)) file = v;
   if (!file.empty()) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-      throw ConfigError("cannot read config file " + file.string() + ": " + std::strerror(errno),
-                        "check the path given with --config or RUNTIMO_CONFIG");
-    std::stringstream buf;
-    buf << in.rdbuf();
-    merge_into(merged, parse_config_text(buf.str(), file.string()));
+    merge_into(merged, parse_config_text(read_config_file(file), file.string()));
     s.config_file = fs::absolute(file);
   }
 
@@ -222,8 +234,8 @@ Settings load_settings(const fs::path &config_file, bool use_env) {
 }
 
 fs::path user_home() {
-  if (const char *h = std::getenv("HOME"); h != nullptr && *h == '/') return h;
-  if (const passwd *pw = ::getpwuid(::getuid()); pw != nullptr && pw->pw_dir != nullptr)
+  if (const passwd *pw = ::getpwuid(::geteuid());
+      pw != nullptr && pw->pw_dir != nullptr && pw->pw_dir[0] == '/')
     return pw->pw_dir;
   return {};
 }
@@ -233,15 +245,59 @@ fs::path resolve_home(const fs::path &flag, bool use_env) {
   if (const char *v = env("RUNTIMO_HOME", use_env)) return fs::absolute(v);
   if (const char *v = env("XDG_STATE_HOME", use_env); v != nullptr && v[0] == '/')
     return fs::path(v) / "runtimo";
-  const fs::path home = use_env ? user_home() : fs::path{};
-  if (!home.empty()) return home / ".local" / "state" / "runtimo";
-  if (const passwd *pw = ::getpwuid(::getuid()); pw != nullptr && pw->pw_dir != nullptr)
-    return fs::path(pw->pw_dir) / ".local" / "state" / "runtimo";
+  if (const char *v = env("HOME", use_env); v != nullptr && v[0] == '/')
+    return fs::path(v) / ".local" / "state" / "runtimo";
+  if (const fs::path home = user_home(); !home.empty())
+    return home / ".local" / "state" / "runtimo";
   throw ConfigError("cannot find a home for Runtimo: no --home, RUNTIMO_HOME, XDG_STATE_HOME or HOME",
                     "pass --home DIR or set RUNTIMO_HOME (a private directory, not /tmp)");
 }
 
+namespace {
+
+// Directories that are the system's, never a home for Runtimo's journal, run markers and
+// backups; the first group also for everything below them.
+constexpr const char *kSystemTrees[] = {"/proc", "/sys",  "/dev", "/etc",
+                                        "/usr",  "/boot", "/bin", "/sbin"};
+constexpr const char *kSystemDirs[] = {"/",    "/run", "/var", "/home", "/root",
+                                       "/tmp", "/opt", "/srv", "/mnt",  "/media"};
+
+// The system directory `resolved` (absolute, normalised, symlinks resolved) is or lies in, or
+// "" when it is neither. /lib, /lib32, /lib64, /libx32 … count as trees.
+std::string system_directory_of(const std::string &resolved) {
+  const std::size_t second = resolved.find('/', 1);
+  const std::string top = resolved.substr(0, second);
+  if (top.rfind("/lib", 0) == 0) return top;
+  for (const char *tree : kSystemTrees)
+    if (top == tree) return top;
+  for (const char *dir : kSystemDirs)
+    if (resolved == dir) return resolved;
+  return {};
+}
+
+// Refuses a home that is, or resolves to, a system directory (see kSystemTrees/kSystemDirs):
+// judged on the path as given and on where its symlinks lead.
+void refuse_system_home(const fs::path &home) {
+  const std::string given = policy::lexically_normal(fs::absolute(home).string());
+  const policy::Resolution r = policy::resolve_path(given);
+  const std::string resolved = r.ok() ? r.path : given;
+  for (const std::string *path : {&given, &resolved}) {
+    const std::string system = system_directory_of(*path);
+    if (system.empty()) continue;
+    const std::string named =
+        resolved == given ? given : given + " (which resolves to " + resolved + ")";
+    throw ConfigError(
+        "home " + named +
+            (system == *path ? " is the system directory " : " lies in the system directory ") +
+            system + ": Runtimo's journal, run markers and backups must not live there",
+        "pass --home DIR, a private directory such as ~/.local/state/runtimo");
+  }
+}
+
+}  // namespace
+
 void prepare_home(const fs::path &home) {
+  refuse_system_home(home);
   std::error_code ec;
   if (!fs::exists(home, ec)) {
     fs::create_directories(home.parent_path(), ec);

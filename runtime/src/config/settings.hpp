@@ -4,8 +4,13 @@
 // Sources, later ones winning: the embedded default (conf/runtimo.json, compiled in), then the
 // config file (--config / RUNTIMO_CONFIG) merged over it (objects merged key by key, arrays and
 // scalars replaced), then environment extensions (RUNTIMO_ALLOWED_PATHS, RUNTIMO_PLUGIN_PATH).
-// The file is validated against conf/runtimo.schema.json: a parse error or an unknown key is a
-// ConfigError naming the file and the position or key — never a silent fallback to defaults.
+// The file is read like every input file (policy/input_file.hpp: a regular file of at most
+// 16 MiB, not in the built-in protected set, never stdin) and validated against
+// conf/runtimo.schema.json: a parse error or an unknown key is a ConfigError naming the file
+// and the position or key — never a silent fallback to defaults. A file that is not JSON is
+// never quoted (only the line, column and the parser's reason); once a file has parsed as a
+// JSON object it is the caller's configuration, so an error may name its keys and quote the
+// value found wrong — that is what lets them fix it.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -73,11 +78,15 @@ boost::json::value parse_config_text(std::string_view text, const std::string &o
 // else the passwd home's .local/state/runtimo. Never a shared /tmp path. Throws ConfigError.
 std::filesystem::path resolve_home(const std::filesystem::path &flag, bool use_env);
 
-// Creates <home> (0700) if needed and refuses one owned by another user or writable by
-// group/others. Throws ConfigError.
+// Refuses a home that is or resolves to a system directory (/, /etc, /usr, /run, /bin, /sbin,
+// /lib*, /boot, /dev, /proc, /sys, /var, /home, /root, /tmp, /opt, /srv, /mnt, /media) or lies
+// below /proc, /sys, /dev, /etc, /usr, /boot, /bin, /sbin or /lib*; then creates <home> (0700)
+// if needed and refuses one owned by another user or writable by group/others. Throws
+// ConfigError.
 void prepare_home(const std::filesystem::path &home);
 
-// The user's home directory ($HOME, else passwd), used for "~" in path rules.
+// The runtime user's home from the passwd database (getpwuid(geteuid()), never $HOME), used for
+// "~" in path rules; empty when passwd has none.
 std::filesystem::path user_home();
 
 }  // namespace runtimo::config

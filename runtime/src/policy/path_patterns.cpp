@@ -3,6 +3,8 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
+
 namespace runtimo::policy {
 
 std::string expand_home(std::string_view entry, const std::filesystem::path &home) {
@@ -23,17 +25,6 @@ bool is_within(std::string_view path, std::string_view prefix) {
   return path.size() == prefix.size() || path[prefix.size()] == '/';
 }
 
-bool matches_protected(std::string_view path, const std::vector<std::string> &patterns) {
-  std::string candidate(path);
-  for (;;) {
-    for (const std::string &pattern : patterns)
-      if (::fnmatch(pattern.c_str(), candidate.c_str(), FNM_PATHNAME) == 0) return true;
-    const std::size_t slash = candidate.rfind('/');
-    if (slash == std::string::npos || candidate == "/") return false;
-    candidate.resize(slash == 0 ? 1 : slash);
-  }
-}
-
 bool basename_matches(std::string_view path, const std::vector<std::string> &patterns) {
   const std::size_t slash = path.rfind('/');
   const std::string base(slash == std::string_view::npos ? path : path.substr(slash + 1));
@@ -41,6 +32,18 @@ bool basename_matches(std::string_view path, const std::vector<std::string> &pat
   for (const std::string &pattern : patterns)
     if (::fnmatch(pattern.c_str(), base.c_str(), 0) == 0) return true;
   return false;
+}
+
+std::size_t literal_length(std::string_view pattern) {
+  std::size_t end = 0;
+  for (std::size_t pos = 1; pos <= pattern.size();) {
+    const std::size_t slash = std::min(pattern.find('/', pos), pattern.size());
+    if (pattern.substr(pos, slash - pos).find_first_of("*?[\\") != std::string_view::npos)
+      return end;
+    end = slash;
+    pos = slash + 1;
+  }
+  return end;
 }
 
 }  // namespace runtimo::policy

@@ -1,9 +1,8 @@
 // policy/path_patterns.hpp — how the path policy compares paths with its configured entries.
 //
 // Owns: "~" expansion, prefix containment by whole path components ("/tmp" contains "/tmp"
-// and "/tmp/a", never "/tmpevil"), protected-pattern matching with fnmatch(3) FNM_PATHNAME
-// (a path is protected when it or one of its ancestors matches, so a protected directory
-// protects what lies below it), and basename matching for the readable exceptions.
+// and "/tmp/a", never "/tmpevil"), basename matching with fnmatch(3), and finding the literal
+// part of a pattern (the directories before its first glob character).
 #pragma once
 
 #include <filesystem>
@@ -20,10 +19,12 @@ std::string expand_home(std::string_view entry, const std::filesystem::path &hom
 // True when `path` equals `prefix` or lies below it. Both are absolute and normalised.
 bool is_within(std::string_view path, std::string_view prefix);
 
-// True when `path` or one of its ancestors matches one of `patterns`.
-bool matches_protected(std::string_view path, const std::vector<std::string> &patterns);
-
 // True when the last component of `path` matches one of the basename `patterns`.
 bool basename_matches(std::string_view path, const std::vector<std::string> &patterns);
+
+// The length of the literal part of an absolute pattern: up to (not including) the '/' before
+// the first component with a glob character, or the whole pattern when it has none.
+// "/home/a/.ssh/*" → 12 ("/home/a/.ssh"); "/etc/shadow" → 11; "/*/x" → 0.
+std::size_t literal_length(std::string_view pattern);
 
 }  // namespace runtimo::policy

@@ -1,6 +1,8 @@
 // snapshot/process_query.cpp — parsing a process query and applying it to a snapshot.
 #include "snapshot/process_query.hpp"
 
+#include <runtimo/sdk.hpp>
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -32,16 +34,14 @@ const char *sort_name(Sort s) {
   return "pid";
 }
 
-std::int64_t integer_member(const json::value &v, const std::string &key, std::int64_t min,
+// The SDK's integer reader, so a query reads integers exactly as capability arguments do.
+std::int64_t integer_member(const json::object &query, const std::string &key, std::int64_t min,
                             std::int64_t max) {
-  if (!v.is_int64() && !v.is_uint64())
-    throw QueryError("\"" + key + "\" must be an integer, not " + json::serialize(v));
-  const bool in_range = v.is_int64() ? v.as_int64() >= min && v.as_int64() <= max
-                                     : v.as_uint64() <= static_cast<std::uint64_t>(max);
-  if (!in_range)
-    throw QueryError("\"" + key + "\" must be between " + std::to_string(min) + " and " +
-                     std::to_string(max) + ", not " + json::serialize(v));
-  return v.is_int64() ? v.as_int64() : static_cast<std::int64_t>(v.as_uint64());
+  try {
+    return *sdk::integer_arg(query, key, min, max);
+  } catch (const sdk::Error &e) {
+    throw QueryError(e.message());
+  }
 }
 
 std::string string_member(const json::value &v, const std::string &key) {
@@ -159,9 +159,9 @@ ProcessQuery parse_process_query(const json::object &query) {
   for (const auto &[key_view, v] : query) {
     const std::string key(key_view);
     if (key == "pid") {
-      q.pid = integer_member(v, key, 1, 2147483647);
+      q.pid = integer_member(query, key, 1, 2147483647);
     } else if (key == "ppid") {
-      q.ppid = integer_member(v, key, 0, 2147483647);
+      q.ppid = integer_member(query, key, 0, 2147483647);
     } else if (key == "user") {
       q.user = string_member(v, key);
     } else if (key == "name") {
@@ -169,7 +169,7 @@ ProcessQuery parse_process_query(const json::object &query) {
     } else if (key == "sort") {
       q.sort = sort_member(v);
     } else if (key == "limit") {
-      q.limit = static_cast<std::size_t>(integer_member(v, key, 1, kMaxLimit));
+      q.limit = static_cast<std::size_t>(integer_member(query, key, 1, kMaxLimit));
     } else if (key == "tree") {
       q.tree = bool_member(v, key);
     } else if (key == "cmdline") {

@@ -6,6 +6,8 @@
 //     policy, log;
 //   * `runtimo::sdk::Error`: throw it from validate/execute to fail a job with a status, a
 //     message and a hint;
+//   * `runtimo::sdk::integer_arg`: the one way to read an integer argument, judged exactly as
+//     the host's schema validator judges "integer";
 //   * RUNTIMO_PLUGIN(name, version, Cap...): the one export macro. It emits the C tables and
 //     the entry symbol, and wraps every call in try/catch so no exception crosses the ABI
 //     (anything but sdk::Error becomes RT_INTERNAL).
@@ -15,7 +17,8 @@
 //   struct Echo {
 //     static constexpr const char *name = "Echo";
 //     static constexpr const char *description = "Return the arguments";
-//     static constexpr const char *schema = R"({"$schema":"http://json-schema.org/draft-07/schema#",
+//     static constexpr const char *schema =
+//     R"({"$schema":"http://json-schema.org/draft-07/schema#",
 //                                              "type":"object"})";
 //     static constexpr uint32_t flags = RT_CAP_READ_ONLY | RT_CAP_IDEMPOTENT;
 //     static rt_status validate(runtimo::sdk::Job &job, const boost::json::object &args);
@@ -30,6 +33,8 @@
 
 #include <boost/json.hpp>
 
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <exception>
 #include <optional>
@@ -59,6 +64,54 @@ class Error : public std::exception {
   std::string message_;
   std::string hint_;
 };
+
+// An integer argument, read the way the host's schema validator reads "type": "integer" (so a
+// value the schema let through is always accepted here, and a value it refused is refused
+// here with a better message): an integer is a JSON number written without a fraction or an
+// exponent that fits in a signed 64-bit integer. 5 and -0 are integers; 5.0, 5e0, 5.5, 1e300,
+// "5", true and null are not; 18446744073709551615 is a number out of every range.
+//
+// Returns nullopt when `key` is absent (apply the default with value_or), the value when it is
+// an integer within [low, high], and otherwise throws Error(RT_INVALID_ARGS) naming the key,
+// the value and the range, e.g. `"max_bytes" must be between 1 and 10485760, not 0` or
+// `"pid" must be an integer, not 5.0` (with a hint to write 5).
+inline std::optional<std::int64_t> integer_arg(const boost::json::object &args,
+                                               std::string_view key, std::int64_t low,
+                                               std::int64_t high) {
+  const boost::json::value *v = args.if_contains(key);
+  if (v == nullptr) return std::nullopt;
+  if (v->is_int64() && v->get_int64() >= low && v->get_int64() <= high) return v->get_int64();
+  // Parsed text gives uint64 only above INT64_MAX; a value built in code (from a size_t) may
+  // be a small uint64, which is an integer all the same.
+  if (v->is_uint64() && high >= 0 && v->get_uint64() <= static_cast<std::uint64_t>(high) &&
+      static_cast<std::int64_t>(v->get_uint64()) >= low)
+    return static_cast<std::int64_t>(v->get_uint64());
+
+  // The value as the caller wrote it, as far as JSON lets us know: a double keeps its ".0" so
+  // that 5.0 does not read as 5; anything long is cut.
+  std::string shown;
+  if (v->is_double()) {
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v->get_double());
+    shown.assign(buf, r.ptr);
+    if (shown.find_first_of(".e") == std::string::npos) shown += ".0";
+  } else {
+    shown = boost::json::serialize(*v);
+    if (shown.size() > 48) shown = shown.substr(0, 45) + "...";
+  }
+  const std::string name = "\"" + std::string(key) + "\"";
+  const std::string range = std::to_string(low) + " and " + std::to_string(high);
+  if (v->is_int64() || v->is_uint64())
+    throw Error(RT_INVALID_ARGS, name + " must be between " + range + ", not " + shown);
+  std::string hint = "give an integer between " + range;
+  if (v->is_double()) {
+    const double d = v->get_double();
+    if (d > -9.0e18 && d < 9.0e18 && d == std::trunc(d))
+      hint = "write " + std::to_string(static_cast<long long>(d)) +
+             " without a fraction or exponent: only such numbers are integers";
+  }
+  throw Error(RT_INVALID_ARGS, name + " must be an integer, not " + shown, hint);
+}
 
 // A path that passed the policy: the resolved absolute path, and an open fd when asked.
 struct CheckedPath {
