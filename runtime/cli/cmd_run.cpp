@@ -21,9 +21,9 @@ int read_args_file(const Runtime &rt, const std::string &file, std::string &text
     text = std::move(*read);
     return Exit::ok;
   }
-  std::cerr << "runtimo run: " << error.message << "\n";
-  if (!error.hint.empty()) std::cerr << "  hint: " << error.hint << "\n";
-  return error.kind == "denied" ? Exit::denied : Exit::usage;
+  error_line("runtimo run: " + error.message);
+  if (!error.hint.empty()) error_line("  hint: " + error.hint);
+  return exit_code_of(error.kind);
 }
 
 // "processes: 1 appeared (sleep 4242), 1 exited (bash 4240)", or "" when nothing changed.

@@ -75,7 +75,8 @@ void check_status_agrees(const Cli &cli) {
   const auto jobs = events_by_job(cli.home / "wal");
   const Captured c = cli({"status", "--json", "--recent", "100000"});
   BOOST_REQUIRE(c.exit_code == 0);
-  for (const auto &j : json::parse(c.out).at("jobs").as_array()) {
+  const json::value status = json::parse(c.out);
+  for (const auto &j : status.at("jobs").as_array()) {
     const std::string id(j.at("job_id").as_string());
     const std::string state(j.at("state").as_string());
     BOOST_TEST_INFO("job " << id);

@@ -229,7 +229,7 @@ JobResult Runtime::run(std::string_view capability, std::string_view args_json,
 std::optional<std::string> Runtime::read_args_file(std::string_view path, JobError &error) const {
   policy::InputFile in = policy::read_input_file(*impl_->paths, path, "--args-file", true);
   if (in.decision.ok()) return std::move(in.text);
-  error.kind = in.decision.status == RT_DENIED ? "denied" : "usage";
+  error.kind = in.decision.status == RT_DENIED ? ErrorKind::denied : ErrorKind::usage;
   error.message = std::move(in.decision.message);
   error.hint = std::move(in.decision.hint);
   return std::nullopt;

@@ -240,7 +240,20 @@ fs::path user_home() {
   return {};
 }
 
+namespace {
+fs::path choose_home(const fs::path &flag, bool use_env);
+void refuse_system_home(const fs::path &home);
+}  // namespace
+
 fs::path resolve_home(const fs::path &flag, bool use_env) {
+  fs::path home = choose_home(flag, use_env);
+  refuse_system_home(home);
+  return home;
+}
+
+namespace {
+
+fs::path choose_home(const fs::path &flag, bool use_env) {
   if (!flag.empty()) return fs::absolute(flag);
   if (const char *v = env("RUNTIMO_HOME", use_env)) return fs::absolute(v);
   if (const char *v = env("XDG_STATE_HOME", use_env); v != nullptr && v[0] == '/')
@@ -252,8 +265,6 @@ fs::path resolve_home(const fs::path &flag, bool use_env) {
   throw ConfigError("cannot find a home for Runtimo: no --home, RUNTIMO_HOME, XDG_STATE_HOME or HOME",
                     "pass --home DIR or set RUNTIMO_HOME (a private directory, not /tmp)");
 }
-
-namespace {
 
 // Directories that are the system's, never a home for Runtimo's journal, run markers and
 // backups; the first group also for everything below them.

@@ -75,7 +75,8 @@ Settings load_settings(const std::filesystem::path &config_file, bool use_env);
 boost::json::value parse_config_text(std::string_view text, const std::string &origin);
 
 // <home> = flag, else RUNTIMO_HOME, else $XDG_STATE_HOME/runtimo, else $HOME/.local/state/runtimo,
-// else the passwd home's .local/state/runtimo. Never a shared /tmp path. Throws ConfigError.
+// else the passwd home's .local/state/runtimo. Never a shared /tmp path. Throws ConfigError,
+// also for a home that is or resolves to a system directory (whatever it is opened for).
 std::filesystem::path resolve_home(const std::filesystem::path &flag, bool use_env);
 
 // Refuses a home that is or resolves to a system directory (/, /etc, /usr, /run, /bin, /sbin,
