@@ -144,7 +144,14 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
     for (const auto &d : options.extra_plugin_dirs) load.dirs.push_back(d);
     load.only_for = options.only_plugin_for;
   }
+  // A runner remembers which plugin schemas passed the meta-schema (derived, in its index).
+  std::optional<schema::MetaVerdicts> verdicts;
+  if (options.purpose == Purpose::run) {
+    verdicts.emplace(impl->home / "index" / "meta-schema-passed");
+    load.meta_verdicts = &*verdicts;
+  }
   impl->registry = plugin::PluginRegistry::load(load);
+  if (verdicts) verdicts->save();
   for (const auto &r : impl->registry->records())
     if (!r.loaded) log::write(log::Level::warning, "plugin rejected: " + r.reason);
 

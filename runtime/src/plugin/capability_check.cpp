@@ -46,7 +46,7 @@ std::string describe_problems(const std::vector<schema::SchemaError> &problems) 
 
 bool read_capability(const rt_capability *capability, std::size_t index,
                      std::string_view plugin_name, const std::filesystem::path &path,
-                     LoadedCapability &out, std::string &reason) {
+                     schema::MetaVerdicts *verdicts, LoadedCapability &out, std::string &reason) {
   const std::string of_plugin = " of plugin " + std::string(plugin_name);
   std::string who = path.string() + ": capability #" + std::to_string(index) + of_plugin;
   if (capability == nullptr) {
@@ -114,11 +114,13 @@ bool read_capability(const rt_capability *capability, std::size_t index,
     return false;
   }
   std::vector<schema::SchemaError> problems;
-  auto compiled = schema::CompiledSchema::compile(schema, problems);
+  const bool known = verdicts != nullptr && verdicts->passed(*schema_text);
+  auto compiled = schema::CompiledSchema::compile(schema, problems, known);
   if (!compiled) {
     reason = who + ": args_schema is not an acceptable schema: " + describe_problems(problems);
     return false;
   }
+  if (verdicts != nullptr && !known) verdicts->record(*schema_text);
 
   out.name = std::string(*name);
   out.description = std::string(*description);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "plugin/plugin_registry.hpp"
+#include "schema/meta_verdicts.hpp"
 
 #include <runtimo/abi.h>
 
@@ -21,8 +22,9 @@ namespace runtimo::plugin {
 
 // Checks capability number `index` (0-based) of plugin `plugin_name`. On success fills `out`
 // except the plugin provenance fields; otherwise returns false with `reason`.
+// `verdicts` (may be null) remembers schemas that passed the meta-schema.
 bool read_capability(const rt_capability *capability, std::size_t index,
                      std::string_view plugin_name, const std::filesystem::path &path,
-                     LoadedCapability &out, std::string &reason);
+                     schema::MetaVerdicts *verdicts, LoadedCapability &out, std::string &reason);
 
 }  // namespace runtimo::plugin

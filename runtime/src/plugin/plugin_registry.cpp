@@ -110,7 +110,7 @@ void PluginRegistry::Impl::load_file(const fs::path &file, const fs::path &dir,
   }
 
   CheckedPlugin checked;
-  const bool valid = check_plugin_table(table, file, checked, reason);
+  const bool valid = check_plugin_table(table, file, options.meta_verdicts, checked, reason);
   record.abi_major = checked.abi.major;
   record.abi_minor = checked.abi.minor;
   record.name = checked.name;

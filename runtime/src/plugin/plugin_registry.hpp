@@ -8,6 +8,7 @@
 // the host short of a crash inside its entry function.
 #pragma once
 
+#include "schema/meta_verdicts.hpp"
 #include "schema/schema_validator.hpp"
 
 #include <runtimo/abi.h>
@@ -58,6 +59,8 @@ struct LoadOptions {
   // it (normalised like capability names: libcap_file_read.so for FileRead), in directory
   // order; only if none of them provides it, every other file. Empty: every file.
   std::string only_for;
+  // Schemas already known to pass the draft-07 meta-schema (may be null: check every one).
+  schema::MetaVerdicts *meta_verdicts = nullptr;
 };
 
 class PluginRegistry {

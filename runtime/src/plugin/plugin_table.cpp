@@ -15,7 +15,7 @@ constexpr std::size_t kMaxVersionBytes = 64;
 }  // namespace
 
 bool check_plugin_table(const rt_plugin *table, const std::filesystem::path &path,
-                        CheckedPlugin &out, std::string &reason) {
+                        schema::MetaVerdicts *verdicts, CheckedPlugin &out, std::string &reason) {
   rt_plugin plugin;
   if (!read_plugin_header(table, path, plugin, out.abi, reason)) return false;
 
@@ -57,7 +57,7 @@ bool check_plugin_table(const rt_plugin *table, const std::filesystem::path &pat
   std::vector<LoadedCapability> capabilities;
   for (std::uint32_t i = 0; i < plugin.capability_count; ++i) {
     LoadedCapability capability;
-    if (!read_capability(plugin.capabilities[i], i, out.name, path, capability, reason)) {
+    if (!read_capability(plugin.capabilities[i], i, out.name, path, verdicts, capability, reason)) {
       return false;
     }
     const auto [it, fresh] =

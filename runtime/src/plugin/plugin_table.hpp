@@ -28,7 +28,8 @@ inline constexpr std::uint32_t kMaxCapabilitiesPerPlugin = 256;
 
 // Checks `table`, what the entry function of the file `path` returned. Returns false with `reason` naming
 // the file on the first problem; `out` then holds whatever was learnt before it.
+// `verdicts` (may be null): see read_capability.
 bool check_plugin_table(const rt_plugin *table, const std::filesystem::path &path,
-                        CheckedPlugin &out, std::string &reason);
+                        schema::MetaVerdicts *verdicts, CheckedPlugin &out, std::string &reason);
 
 }  // namespace runtimo::plugin

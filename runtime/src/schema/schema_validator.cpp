@@ -183,13 +183,15 @@ CompiledSchema::CompiledSchema(std::unique_ptr<Impl> impl) : impl_(std::move(imp
 CompiledSchema::~CompiledSchema() = default;
 
 std::shared_ptr<const CompiledSchema> CompiledSchema::compile(const json::value &schema,
-                                                              std::vector<SchemaError> &problems) {
+                                                              std::vector<SchemaError> &problems,
+                                                              bool meta_checked) {
   const std::size_t before = problems.size();
   check_schema_structure(schema, problems);
   if (problems.size() != before) return nullptr;
 
   try {
-    std::vector<SchemaError> meta = run_validator(meta_schema(), schema, /*keep_wrappers=*/false);
+    std::vector<SchemaError> meta;
+    if (!meta_checked) meta = run_validator(meta_schema(), schema, /*keep_wrappers=*/false);
     if (!meta.empty()) {
       for (SchemaError &e : meta) {
         e.message = "does not conform to the draft-07 meta-schema: " + e.message;

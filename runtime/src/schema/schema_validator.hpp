@@ -23,8 +23,11 @@ class CompiledSchema {
  public:
   // Meta-validates `schema` (must be an object, "$schema" draft-07, "type":"object", only
   // allow-listed keywords) and compiles it. On failure returns nullptr and fills `problems`.
+  // `meta_checked`: the text is known to pass the meta-schema (meta_verdicts.hpp); that gate
+  // is skipped.
   static std::shared_ptr<const CompiledSchema> compile(const boost::json::value &schema,
-                                                       std::vector<SchemaError> &problems);
+                                                       std::vector<SchemaError> &problems,
+                                                       bool meta_checked = false);
   ~CompiledSchema();
 
   // Thread-safe. Empty result = valid.
