@@ -25,6 +25,9 @@ enum Exit : int { ok = 0, failed = 1, usage = 2, denied = 3, runtime_error = 4, 
 struct Output {
   std::FILE *out = stdout;
   bool terminal = false;
+  // Set when a write did not reach the output (a full disk, a closed pipe): the command then
+  // exits 4 instead of claiming success it could not report.
+  std::shared_ptr<bool> failed = std::make_shared<bool>(false);
   void print(const std::string &text) const;            // as is (help texts, tables built here)
   void line(const std::string &text) const;             // made printable, + '\n'
   void json(const boost::json::value &v) const;         // one line of JSON

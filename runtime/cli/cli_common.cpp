@@ -13,8 +13,8 @@
 namespace runtimo::cli {
 
 void Output::print(const std::string &text) const {
-  std::fwrite(text.data(), 1, text.size(), out);
-  std::fflush(out);
+  if (std::fwrite(text.data(), 1, text.size(), out) != text.size() || std::fflush(out) != 0)
+    *failed = true;
 }
 void Output::line(const std::string &text) const { print(printable(text) + "\n"); }
 void Output::json(const boost::json::value &v) const { print(boost::json::serialize(v) + "\n"); }

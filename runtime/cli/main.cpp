@@ -3,6 +3,8 @@
 
 #include <runtimo/abi.h>
 
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <map>
 
@@ -59,7 +61,12 @@ int main(int argc, char **argv) {
     return Exit::usage;
   }
   try {
-    return it->second(out, args);
+    const int code = it->second(out, args);
+    if (*out.failed) {
+      std::cerr << "runtimo " << command << ": cannot write the output: " << std::strerror(errno) << "\n";
+      return Exit::runtime_error;
+    }
+    return code;
   } catch (const po::error &e) {
     return usage_error(command, e.what());
   } catch (const std::exception &e) {

@@ -298,9 +298,17 @@ JobResult Executor::execute(Admission &a) {
     execute_ms = call_execute(a, result);
     if (services_.snapshots != nullptr) {
       const auto after_t0 = Clock::now();
-      JobSnapshots::After after = services_.snapshots->after(std::move(before));
-      result.telemetry = std::move(after.telemetry);
-      result.processes = std::move(after.processes);
+      try {
+        JobSnapshots::After after = services_.snapshots->after(std::move(before));
+        result.telemetry = std::move(after.telemetry);
+        result.processes = std::move(after.processes);
+      } catch (const std::exception &e) {
+        // The job did what it did; only the picture of the machine after it is missing.
+        const std::string why = std::string("no snapshot after the job: ") + e.what();
+        log::write(log::Level::warning, why, a.job_id);
+        result.telemetry = boost::json::object{{"error", why}};
+        result.processes = boost::json::object{{"error", why}};
+      }
       snapshots_ms += ms_since(after_t0);
     }
   } catch (const std::exception &e) {

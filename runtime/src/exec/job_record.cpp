@@ -27,16 +27,18 @@ std::string_view terminal_type(JobStatus status) {
 
 // The terminal event keeps what the job's start did not already journal: the "after" side of
 // the snapshots (and the process delta). `whole` is {"before":…,"after":…[,"delta":…]}.
+// A snapshot that failed is {"error": …}, kept as it is.
 json::value telemetry_after(const json::value &whole) {
-  const auto *after = whole.is_object() ? whole.get_object().if_contains("after") : nullptr;
+  if (!whole.is_object() || whole.get_object().contains("error")) return whole;
+  const auto *after = whole.get_object().if_contains("after");
   return after != nullptr ? *after : json::value(nullptr);
 }
 
 json::value processes_after(const json::value &whole) {
+  if (!whole.is_object() || whole.get_object().contains("error")) return whole;
   json::object out;
-  if (whole.is_object())
-    for (const char *key : {"after", "delta"})
-      if (const auto *v = whole.get_object().if_contains(key)) out[key] = *v;
+  for (const char *key : {"after", "delta"})
+    if (const auto *v = whole.get_object().if_contains(key)) out[key] = *v;
   return out;
 }
 

@@ -33,6 +33,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <stdexcept>
 #include <system_error>
 #include <optional>
 #include <cstdio>
@@ -93,13 +94,19 @@ double seconds_since_boot() {
 namespace {
 
 // The pids among the entries of the open /proc directory, in directory order.
+// Throws std::runtime_error when /proc cannot be read to its end: a census cut short would
+// report every process it did not reach as exited.
 std::vector<std::int64_t> read_pids(const Dir &proc, std::size_t expected) {
   std::vector<std::int64_t> pids;
   pids.reserve(expected);
-  while (const dirent *entry = ::readdir(proc.get())) {
+  for (;;) {
+    errno = 0;
+    const dirent *entry = ::readdir(proc.get());
+    if (entry == nullptr) break;
     std::int64_t pid = 0;
     if (pid_name(entry->d_name, &pid)) pids.push_back(pid);
   }
+  if (errno != 0) throw std::runtime_error(std::string("cannot list /proc: ") + std::strerror(errno));
   return pids;
 }
 
