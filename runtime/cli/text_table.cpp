@@ -1,6 +1,8 @@
 // cli/text_table.cpp — aligned tables and human units for terminal output.
 #include "text_table.hpp"
 
+#include "cli.hpp"
+
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -57,6 +59,8 @@ TextTable::TextTable(std::vector<std::string> headers) {
 
 void TextTable::add(std::vector<std::string> row) {
   row.resize(headers_.size());
+  // Cells come from the machine (command names and lines are whatever a process set).
+  for (std::string &cell : row) cell = printable(cell);
   rows_.push_back(std::move(row));
 }
 

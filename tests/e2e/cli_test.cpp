@@ -285,3 +285,35 @@ BOOST_AUTO_TEST_CASE(status_and_logs_describe_jobs_from_the_journal) {
   const Captured tail = cli({"logs", "--tail", "1", "--json"});
   BOOST_TEST(parse_object(tail.out).at("type").as_string() == "job.completed");
 }
+
+BOOST_AUTO_TEST_CASE(a_default_file_read_of_a_small_file_adds_at_most_2_kib_to_the_journal) {
+  Cli cli;
+  const fs::path defaults = cli.dir / "defaults.json";
+  std::ofstream(defaults) << "{}";  // the default configuration, guard and all
+  const fs::path small = cli.dir / "small.txt";
+  std::ofstream(small) << std::string(1024, 'x');
+  const std::vector<std::string> read{"run", "FileRead", "{\"path\":\"" + small.string() + "\"}",
+                                      "--config", defaults.string()};
+  BOOST_REQUIRE(cli(read).exit_code == 0);
+  const auto before = fs::file_size(cli.segment());
+  BOOST_REQUIRE(cli(read).exit_code == 0);
+  const auto added = fs::file_size(cli.segment()) - before;
+  BOOST_TEST_MESSAGE("a FileRead job of 1 KiB adds " << added << " bytes");
+  BOOST_TEST(added <= 2048u);
+}
+
+BOOST_AUTO_TEST_CASE(text_output_escapes_terminal_control_characters_and_json_stays_utf8) {
+  Cli cli;
+  const std::string plugins = (fs::path(required_env("RUNTIMO_TEST_BAD_PLUGIN_DIR")) / "hostile_outputs").string();
+  const Captured text = cli({"run", "BadText", "{}", "--plugin-dir", plugins});
+  BOOST_TEST(text.exit_code == 1);
+  BOOST_TEST(text.err.find('\x1b') == std::string::npos);
+  BOOST_TEST(text.err.find("\\x1b[31mred") != std::string::npos, text.err);
+  const Captured as_json = cli({"run", "BadText", "{}", "--plugin-dir", plugins, "--json"});
+  const json::value r = json::parse(as_json.out);  // Boost.JSON refuses invalid UTF-8
+  BOOST_TEST(std::string(r.at("error").at("message").as_string()).find("\xEF\xBF\xBD") != std::string::npos);
+  // A name that is not UTF-8 is a usage error, not a crash or a journal that cannot be written.
+  const Captured bad = cli({"run", "File\xff" "Read", "{}"});
+  BOOST_TEST(bad.exit_code == 2);
+  BOOST_TEST(cli({"wal", "verify"}).exit_code == 0);
+}

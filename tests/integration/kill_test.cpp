@@ -173,8 +173,7 @@ BOOST_AUTO_TEST_CASE(kill_rejects_pids_beyond_int_max_and_bad_signals_at_the_sch
 
 BOOST_AUTO_TEST_CASE(kill_escalates_to_sigkill_when_sigterm_is_ignored) {
   RuntimeFixture f;
-  LiveChild stubborn({"/bin/sleep", "30"}, /*ignore_sigterm=*/true);
-  ::usleep(20000);  // let the child exec
+  LiveChild stubborn({"/bin/sleep", "30"}, /*ignore_sigterm=*/true);  // returns after the exec
   const JobResult r =
       f.run("Kill", {{"pid", stubborn.pid()}, {"escalate_after_ms", 100}, {"wait_ms", 3000}});
   BOOST_TEST_INFO(json::serialize(r.to_json()));
@@ -187,7 +186,6 @@ BOOST_AUTO_TEST_CASE(kill_escalates_to_sigkill_when_sigterm_is_ignored) {
 BOOST_AUTO_TEST_CASE(kill_reports_a_process_still_running_after_the_wait) {
   RuntimeFixture f;
   LiveChild stubborn({"/bin/sleep", "30"}, /*ignore_sigterm=*/true);
-  ::usleep(20000);
   const JobResult r = f.run("Kill", {{"pid", stubborn.pid()}, {"wait_ms", 50}});
   BOOST_TEST(!r.success);
   BOOST_TEST(r.exit_code() == 1);

@@ -14,6 +14,7 @@
 #include "policy/input_file.hpp"
 #include "policy/path_policy.hpp"
 #include "policy/process_policy.hpp"
+#include "util/utf8.hpp"
 #include "wal/journal.hpp"
 #include "wal/journal_index.hpp"
 
@@ -258,29 +259,30 @@ const fs::path &Runtime::home() const { return impl_->home; }
 fs::path Runtime::journal_dir() const { return impl_->home / "wal"; }
 const boost::json::value &Runtime::config() const { return impl_->settings.effective; }
 
+// What a plugin wrote and what a file is called are not always UTF-8; the JSON always is.
 boost::json::value CapabilityInfo::to_json() const {
   boost::json::array f;
   for (const auto &s : flags) f.emplace_back(s);
   return boost::json::object{{"name", name},
-                             {"description", description},
+                             {"description", util::repair_utf8(description)},
                              {"flags", std::move(f)},
                              {"plugin", plugin},
-                             {"plugin_version", plugin_version},
-                             {"plugin_path", plugin_path.string()},
+                             {"plugin_version", util::repair_utf8(plugin_version)},
+                             {"plugin_path", util::repair_utf8(plugin_path.string())},
                              {"schema", schema}};
 }
 
 boost::json::value PluginInfo::to_json() const {
   boost::json::array caps;
   for (const auto &c : capabilities) caps.emplace_back(c);
-  boost::json::object o{{"path", path.string()}, {"loaded", loaded}};
+  boost::json::object o{{"path", util::repair_utf8(path.string())}, {"loaded", loaded}};
   if (loaded) {
     o["name"] = name;
-    o["version"] = version;
+    o["version"] = util::repair_utf8(version);
     o["abi"] = abi;
     o["capabilities"] = std::move(caps);
   } else {
-    o["reason"] = reason;
+    o["reason"] = util::repair_utf8(reason);
   }
   return o;
 }

@@ -232,9 +232,13 @@ typedef struct rt_host_api {
 
   /* check_path(), then open the resolved path without following any symlink (openat2 with
    * RESOLVE_NO_SYMLINKS, so a component swapped for a symlink after the check is refused),
-   * O_CLOEXEC | O_NOCTTY | O_NONBLOCK added to `open_flags`. On RT_OK *fd receives a file
-   * descriptor the plugin owns and must close(); `*resolved` (may be NULL) as check_path.
-   * Calls: validate, execute. */
+   * O_CLOEXEC | O_NOCTTY | O_NONBLOCK added to `open_flags`. The file is judged before it is
+   * opened (on an O_PATH descriptor, then that same inode is opened): it must be a regular
+   * file, or a directory when O_DIRECTORY or O_TMPFILE is asked; FIFOs, sockets and devices
+   * are refused with RT_INVALID_ARGS without being opened (opening a FIFO would release its
+   * writer, opening some devices acts), and a hard link to a protected file with RT_DENIED.
+   * On RT_OK *fd receives a file descriptor the plugin owns and must close(); `*resolved`
+   * (may be NULL) as check_path. Calls: validate, execute. */
   rt_status (*open_path)(rt_job *job, rt_str path, uint32_t access, int32_t open_flags,
                          int32_t *fd, rt_str *resolved);
 
