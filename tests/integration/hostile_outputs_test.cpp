@@ -21,12 +21,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::vector<std::string> types_of(RuntimeFixture &f, const std::string &job) {
-  std::vector<std::string> out;
-  for (const auto &e : f.journal_of(job)) out.push_back(RuntimeFixture::type_of(e));
-  return out;
-}
-
 // The longest line of every journal segment, and that every line passes the check.
 std::size_t longest_line(RuntimeFixture &f) {
   std::size_t longest = 0;
@@ -59,7 +53,7 @@ BOOST_AUTO_TEST_CASE(text_that_is_not_utf8_is_repaired_and_the_job_still_ends) {
   BOOST_TEST(util::is_valid_utf8(r.error->hint));
   BOOST_TEST(r.error->message.find("\xEF\xBF\xBD") != std::string::npos);  // U+FFFD
   BOOST_TEST(r.error->message.find("red") != std::string::npos);
-  BOOST_TEST((types_of(f, r.job_id) == std::vector<std::string>{"job.started", "job.failed"}));
+  BOOST_TEST((f.types_of(r.job_id) == std::vector<std::string>{"job.started", "job.failed"}));
   BOOST_TEST(f.rt->verify_journal().ok);
   // The JSON result serialises to valid UTF-8.
   BOOST_TEST(util::is_valid_utf8(json::serialize(r.to_json())));
@@ -93,7 +87,7 @@ BOOST_AUTO_TEST_CASE(a_huge_note_is_journaled_bounded) {
   RuntimeFixture f({"hostile_outputs"});
   const JobResult r = f.run("HugeNote", json::object{});
   BOOST_REQUIRE(r.success);
-  BOOST_TEST((types_of(f, r.job_id) ==
+  BOOST_TEST((f.types_of(r.job_id) ==
               std::vector<std::string>{"job.started", "job.note", "job.completed"}));
   BOOST_TEST(longest_line(f) <= 65536u);
   const json::object note = f.journal_of(r.job_id)[1];
@@ -106,7 +100,7 @@ BOOST_AUTO_TEST_CASE(output_and_notes_are_refused_during_validate) {
   BOOST_REQUIRE(r.success);
   BOOST_TEST(r.data.at("set_output").to_number<int>() == RT_INVALID_ARGS);
   BOOST_TEST(r.data.at("wal_event").to_number<int>() == RT_INVALID_ARGS);
-  BOOST_TEST((types_of(f, r.job_id) == std::vector<std::string>{"job.started", "job.completed"}));
+  BOOST_TEST((f.types_of(r.job_id) == std::vector<std::string>{"job.started", "job.completed"}));
 }
 
 BOOST_AUTO_TEST_CASE(a_handle_used_after_its_call_returned_is_refused_and_changes_nothing) {
@@ -119,7 +113,7 @@ BOOST_AUTO_TEST_CASE(a_handle_used_after_its_call_returned_is_refused_and_change
   BOOST_TEST(report.data.at("set_output").to_number<int>() == RT_INVALID_ARGS);
   BOOST_TEST(report.data.at("cancelled").to_number<int>() == 1);
   // Nothing after the terminal event, and the result is what execute reported.
-  BOOST_TEST((types_of(f, r.job_id) == std::vector<std::string>{"job.started", "job.completed"}));
+  BOOST_TEST((f.types_of(r.job_id) == std::vector<std::string>{"job.started", "job.completed"}));
   BOOST_TEST(f.journal_of(r.job_id)[1].at("data").at("left").as_string() == "a thread");
 }
 

@@ -14,16 +14,6 @@ using namespace runtimo;
 using namespace runtimo::test;
 namespace json = boost::json;
 
-namespace {
-
-std::vector<std::string> types_of(RuntimeFixture &f, const std::string &job) {
-  std::vector<std::string> t;
-  for (const auto &e : f.journal_of(job)) t.push_back(RuntimeFixture::type_of(e));
-  return t;
-}
-
-}  // namespace
-
 BOOST_AUTO_TEST_CASE(schema_violation_is_rejected_once_with_the_path_and_never_started) {
   RuntimeFixture f;
   const JobResult r = f.run("Kill", {{"pid", "twelve"}});
@@ -34,7 +24,7 @@ BOOST_AUTO_TEST_CASE(schema_violation_is_rejected_once_with_the_path_and_never_s
   BOOST_TEST(r.error->kind == "invalid_args");
   BOOST_TEST(r.error->details.at(0).path == "/pid");
   BOOST_TEST(!r.error->hint.empty());
-  BOOST_TEST(types_of(f, r.job_id) == std::vector<std::string>{"job.rejected"});
+  BOOST_TEST(f.types_of(r.job_id) == std::vector<std::string>{"job.rejected"});
   const auto ev = f.journal_of(r.job_id).at(0);
   BOOST_TEST(ev.at("stage").as_string() == "schema");
   BOOST_TEST(ev.at("error").at("details").as_array().size() >= 1u);
@@ -63,7 +53,7 @@ BOOST_AUTO_TEST_CASE(unknown_capability_gets_suggestions_and_forgiving_names_res
   BOOST_TEST(r.stage == "resolve");
   BOOST_TEST(r.exit_code() == 2);
   BOOST_TEST(r.error->hint.find("FileRead") != std::string::npos);
-  BOOST_TEST(types_of(f, r.job_id) == std::vector<std::string>{"job.rejected"});
+  BOOST_TEST(f.types_of(r.job_id) == std::vector<std::string>{"job.rejected"});
   for (const char *name : {"file_read", "file-read", "FILEREAD", "fileRead"})
     BOOST_TEST(f.rt->describe(name).has_value(), name);
 }
@@ -75,13 +65,13 @@ BOOST_AUTO_TEST_CASE(execute_only_ever_follows_a_successful_validate_with_the_sa
   const JobResult odd = f.run("OrderProbe", {{"value", 3}});
   BOOST_TEST(odd.status == JobStatus::rejected);
   BOOST_TEST(odd.stage == "validate");
-  BOOST_TEST(types_of(f, odd.job_id) == std::vector<std::string>{"job.rejected"});
+  BOOST_TEST(f.types_of(odd.job_id) == std::vector<std::string>{"job.rejected"});
   // A schema violation never reaches validate nor execute.
   const JobResult bad = f.run("OrderProbe", {{"value", "two"}});
   BOOST_TEST(bad.stage == "schema");
   const JobResult even = f.run("OrderProbe", {{"value", 4}});
   BOOST_TEST(even.success);
-  BOOST_TEST((types_of(f, even.job_id) == std::vector<std::string>{"job.started", "job.completed"}));
+  BOOST_TEST((f.types_of(even.job_id) == std::vector<std::string>{"job.started", "job.completed"}));
 }
 
 BOOST_AUTO_TEST_CASE(a_plugin_that_throws_fails_its_job_and_the_host_survives) {
@@ -90,7 +80,7 @@ BOOST_AUTO_TEST_CASE(a_plugin_that_throws_fails_its_job_and_the_host_survives) {
   BOOST_TEST(r.status == JobStatus::failed);
   BOOST_TEST(r.error->kind == "internal");
   BOOST_TEST(r.exit_code() == 1);
-  BOOST_TEST((types_of(f, r.job_id) == std::vector<std::string>{"job.started", "job.failed"}));
+  BOOST_TEST((f.types_of(r.job_id) == std::vector<std::string>{"job.started", "job.failed"}));
   // The runtime still works afterwards.
   BOOST_TEST(f.run("Kill", {{"pid", 1}}).exit_code() == 3);
 }
@@ -102,7 +92,7 @@ BOOST_AUTO_TEST_CASE(a_job_past_its_deadline_is_timed_out_with_exit_124) {
   const JobResult r = f.run("Slow", json::object{}, o);
   BOOST_TEST(r.status == JobStatus::timed_out);
   BOOST_TEST(r.exit_code() == 124);
-  BOOST_TEST((types_of(f, r.job_id) == std::vector<std::string>{"job.started", "job.timed_out"}));
+  BOOST_TEST((f.types_of(r.job_id) == std::vector<std::string>{"job.started", "job.timed_out"}));
 }
 
 BOOST_AUTO_TEST_CASE(a_c_plugin_runs_and_its_output_reaches_the_caller) {

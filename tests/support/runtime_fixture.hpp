@@ -54,6 +54,12 @@ struct RuntimeFixture {
   static std::string type_of(const boost::json::object &e) {
     return std::string(e.at("type").as_string());
   }
+  // The types of one job's events, in journal order.
+  std::vector<std::string> types_of(const std::string &job) const {
+    std::vector<std::string> out;
+    for (const auto &e : journal_of(job)) out.push_back(type_of(e));
+    return out;
+  }
 };
 
 }  // namespace runtimo::test

@@ -103,14 +103,13 @@ std::optional<Refusal> resolve(Admission &a, const plugin::PluginRegistry &regis
   a.cap = registry.find(a.asked);
   if (a.cap != nullptr) return std::nullopt;
   JobError e{ErrorKind::unknown_capability, "unknown capability \"" + std::string(a.asked) + "\"",
-             {}, "", Remedy::choose_capability, registry.suggest(a.asked)};
-  e.hint = e.suggestions.empty() ? "the list of capabilities names every one that is loaded"
-                                 : "did you mean " + [&] {
-                                     std::string names;
-                                     for (const auto &s : e.suggestions)
-                                       names += (names.empty() ? "" : ", ") + s;
-                                     return names;
-                                   }() + "?";
+             {}, "the list of capabilities names every one that is loaded",
+             Remedy::choose_capability, registry.suggest(a.asked)};
+  if (!e.suggestions.empty()) {
+    std::string names;
+    for (const auto &s : e.suggestions) names += (names.empty() ? "" : ", ") + s;
+    e.hint = "did you mean " + names + "?";
+  }
   return Refusal{"resolve", std::move(e)};
 }
 
