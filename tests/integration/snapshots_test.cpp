@@ -39,9 +39,15 @@ struct KillAtExit {
   }
 };
 
-// Full snapshots: telemetry and a scan of every process around each job.
+// Full snapshots: telemetry and a scan of every process around each job. The spawner runs in
+// the host: what it starts is meant to outlive its job, and a worker kills what its plugin
+// leaves running when the call returns (supervision_test).
 constexpr const char *kFull =
-    R"({"journal":{"sync":"never"},"guard":{"enabled":false},"snapshots":{"mode":"full"}})";
+    R"({"journal":{"sync":"never"},"guard":{"enabled":false},"snapshots":{"mode":"full"},
+        "plugins":{"spawner":{"isolation":"in_process"}}})";
+constexpr const char *kSpawnerInHost =
+    R"({"journal":{"sync":"never"},"guard":{"enabled":false},
+        "plugins":{"spawner":{"isolation":"in_process"}}})";
 
 }  // namespace
 
@@ -81,7 +87,7 @@ BOOST_AUTO_TEST_CASE(every_job_gets_fresh_snapshots) {
 }
 
 BOOST_AUTO_TEST_CASE(a_process_the_job_started_is_in_the_delta) {
-  RuntimeFixture f({"spawner"});
+  RuntimeFixture f({"spawner"}, kSpawnerInHost);
   const JobResult r = f.run("Spawn", {{"seconds", 30}});
   BOOST_REQUIRE(r.success);
   KillAtExit cleanup{r.data.at("pid").to_number<std::int64_t>()};
@@ -120,7 +126,8 @@ BOOST_AUTO_TEST_CASE(full_snapshots_count_a_killed_zombie_among_the_exited) {
 
 BOOST_AUTO_TEST_CASE(summary_mode_keeps_the_census_and_the_delta_cheap) {
   // The default mode; the guard is on so that its reading serves as the before-telemetry.
-  RuntimeFixture f({"spawner"}, R"({"journal":{"sync":"never"}})");
+  RuntimeFixture f({"spawner"}, R"({"journal":{"sync":"never"},
+                                    "plugins":{"spawner":{"isolation":"in_process"}}})");
   const JobResult r = f.run("Spawn", {{"seconds", 30}});
   BOOST_REQUIRE(r.success);
   KillAtExit cleanup{r.data.at("pid").to_number<std::int64_t>()};

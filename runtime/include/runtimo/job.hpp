@@ -45,6 +45,7 @@ enum class ErrorKind {
   timeout,             // the deadline passed
   cancelled,           // the job was cancelled
   internal,            // a bug or an unexpected condition in a plugin or the host
+  plugin_crashed,      // the plugin's worker process died (a signal, exit()) during the call
   journal,             // the journal could not record the job
 };
 std::string_view to_string(ErrorKind kind);

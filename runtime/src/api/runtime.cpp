@@ -9,6 +9,7 @@
 #include "exec/interrupted_jobs.hpp"
 #include "exec/journal_bounds.hpp"
 #include "exec/runner_lock.hpp"
+#include "exec/worker_pool.hpp"
 #include "log/log.hpp"
 #include "plugin/plugin_registry.hpp"
 #include "policy/input_file.hpp"
@@ -36,7 +37,8 @@ struct Runtime::Impl {
   exec::JournalBounds bounds;
   std::unique_ptr<exec::JobSnapshots> snapshots;
   std::unique_ptr<exec::ResourceGuard> guard;
-  std::unique_ptr<exec::Executor> executor;  // null when opened for observation only
+  std::unique_ptr<exec::WorkerPool> workers;  // before the executor, after the registry
+  std::unique_ptr<exec::Executor> executor;  // null when not opened to run jobs
 
   // Opens (and recovers) the journal, becomes a runner, then journals as interrupted the jobs
   // whose runner died before their terminal event.
@@ -186,6 +188,8 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
   services.guard = impl->guard.get();
   services.bounds = &impl->bounds;
   services.runner = impl->runner->identity();
+  impl->workers = std::make_unique<exec::WorkerPool>(*impl->registry, impl->settings.in_process_plugins);
+  services.workers = impl->workers.get();
   services.default_deadline = std::chrono::milliseconds(impl->settings.default_deadline_ms);
   impl->executor = std::make_unique<exec::Executor>(services);
   return std::unique_ptr<Runtime>(new Runtime(std::move(impl)));

@@ -203,6 +203,11 @@ Settings load_settings(const fs::path &config_file, bool use_env) {
   s.protected_paths = strings_at(merged, {"paths", "protected"});
   s.readable_exceptions = strings_at(merged, {"paths", "readable_exceptions"});
   s.protected_units = strings_at(merged, {"processes", "protected_units"});
+  if (const auto *plugins = merged.as_object().if_contains("plugins"); plugins && plugins->is_object())
+    for (const auto &[name, settings] : plugins->as_object())
+      if (const auto *isolation = settings.as_object().if_contains("isolation");
+          isolation && isolation->is_string() && isolation->as_string() == "in_process")
+        s.in_process_plugins.emplace(name);
 
   if (const auto *v = value_at(merged, "journal", "segment_bytes"); v && v->is_int64())
     s.segment_bytes = static_cast<std::uint64_t>(v->as_int64());

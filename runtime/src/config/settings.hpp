@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -56,6 +57,7 @@ struct Settings {
   std::vector<std::string> protected_paths;
   std::vector<std::string> readable_exceptions;
   std::vector<std::string> protected_units;
+  std::set<std::string> in_process_plugins;  // config plugins.<name>.isolation = "in_process"
 
   std::uint64_t segment_bytes = 64ull << 20;
   std::string sync = "durable";  // always | durable | never

@@ -2,12 +2,11 @@
 // is in job_record.hpp.
 #include "exec/executor.hpp"
 
-#include "exec/host_api.hpp"
 #include "exec/job_errors.hpp"
-#include "exec/job_handles.hpp"
 #include "exec/job_record.hpp"
 #include "exec/job_snapshots.hpp"
 #include "exec/resource_guard.hpp"
+#include "exec/worker_pool.hpp"
 #include "log/log.hpp"
 #include "util/ids.hpp"
 #include "util/utf8.hpp"
@@ -172,31 +171,55 @@ void prepare_job(Admission &a, const Services &services) {
 
 rt_str args_of(const Admission &a) { return rt_str{a.args_text.data(), a.args_text.size()}; }
 
-std::optional<Refusal> validate(Admission &a) {
+// The error of a call whose worker died ("validation", "execution").
+JobError crash_error(const Admission &a, const CallOutcome &call, std::string_view phase) {
+  return JobError{ErrorKind::plugin_crashed,
+                  "the plugin " + a.cap->plugin_name + " crashed during " + std::string(phase) +
+                      " of " + a.cap->name + ": " + *call.crash,
+                  {}, "the plugin has a bug; the runtime and other jobs are unaffected",
+                  Remedy::none, {}};
+}
+
+std::optional<Refusal> validate(Admission &a, WorkerPool &workers) {
   a.job.phase = JobPhase::validate;
-  rt_status st;
-  {
-    LentJob lent(a.job);
-    st = a.cap->validate(host_api(), lent.handle(), args_of(a));
+  const CallOutcome call = workers.call(a.job, args_of(a));
+  if (call.crash) return Refusal{"validate", crash_error(a, call, "validation")};
+  if (call.status != RT_OK) {
+    JobError e = plugin_error(a.job, call.status, "validation");
+    if (call.past_deadline) {
+      e.kind = ErrorKind::timeout;
+      e.message = "the validation of " + a.cap->name + " did not finish before the job's deadline";
+      e.remedy = Remedy::raise_deadline;
+    }
+    return Refusal{"validate", std::move(e)};
   }
-  if (st != RT_OK) return Refusal{"validate", plugin_error(a.job, st, "validation")};
   a.job.clear_error();
   return std::nullopt;
 }
 
 // Calls execute and turns what the plugin reported into the result.
-double call_execute(Admission &a, JobResult &result) {
+double call_execute(Admission &a, WorkerPool &workers, JobResult &result, boost::json::object &timing) {
   Job &job = a.job;
   job.phase = JobPhase::execute;
   const auto t0 = Clock::now();
-  rt_status st;
-  {
-    LentJob lent(job);  // returned (waiting for host calls in flight) before the job ends
-    st = a.cap->execute(host_api(), lent.handle(), args_of(a));
-  }
+  const CallOutcome call = workers.call(job, args_of(a));  // the handle is returned before the job ends
+  const rt_status st = call.status;
   const double execute_ms = ms_since(t0);
   const bool deadline_passed = Clock::now() >= job.deadline;
+  if (call.supervised) timing["worker"] = true;
+  if (call.leftovers > 0) {
+    timing["leftovers_killed"] = call.leftovers;
+    log::write(log::Level::warning,
+               "the plugin left " + std::to_string(call.leftovers) + " processes running; they were killed",
+               a.job_id, a.cap->plugin_name);
+  }
   if (job.has_output) result.data = std::move(job.output);
+  if (call.crash) {
+    result.status = JobStatus::failed;
+    result.error = crash_error(a, call, "execution");
+    result.message = result.error->message;
+    return execute_ms;
+  }
   if (st == RT_OK) {
     result.status = JobStatus::completed;
     result.success = true;
@@ -209,6 +232,8 @@ double call_execute(Admission &a, JobResult &result) {
     result.status = JobStatus::timed_out;
     result.error->kind = ErrorKind::timeout;
     result.error->remedy = Remedy::raise_deadline;
+    if (call.past_deadline)
+      result.error->message = a.cap->name + " did not finish before the job's deadline: its worker was killed";
     if (result.error->hint.empty()) result.error->hint = "give the job a longer deadline";
   } else if (st == RT_CANCELLED) {
     result.status = JobStatus::cancelled;
@@ -240,7 +265,7 @@ JobResult Executor::run(std::string_view capability, std::string_view args_json,
   prepare_job(a, services_);
   std::unique_lock<std::mutex> serial;
   if ((a.cap->flags & RT_CAP_SERIAL) != 0) serial = std::unique_lock(serial_lock(a.cap));
-  if (auto r = validate(a)) return reject(a, std::move(r->stage), std::move(r->error));
+  if (auto r = validate(a, *services_.workers)) return reject(a, std::move(r->stage), std::move(r->error));
   return execute(a);
 }
 
@@ -293,8 +318,9 @@ JobResult Executor::execute(Admission &a) {
 
   // From here the record ends the job, whatever happens.
   double execute_ms = 0;
+  boost::json::object timing;
   try {
-    execute_ms = call_execute(a, result);
+    execute_ms = call_execute(a, *services_.workers, result, timing);
     if (services_.snapshots != nullptr) {
       const auto after_t0 = Clock::now();
       try {
@@ -322,7 +348,8 @@ JobResult Executor::execute(Admission &a) {
     result.message = result.error->message;
   }
   result.duration_ms = ms_since(a.t0);
-  boost::json::object timing{{"execute_ms", execute_ms}, {"snapshots_ms", snapshots_ms}};
+  timing["execute_ms"] = execute_ms;
+  timing["snapshots_ms"] = snapshots_ms;
   if (result.status == JobStatus::completed && Clock::now() >= a.job.deadline)
     timing["deadline_exceeded"] = true;
   record->end(result, timing);

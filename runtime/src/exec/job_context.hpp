@@ -31,6 +31,7 @@ class ProcessPolicy;
 namespace runtimo::exec {
 class JobSnapshots;
 class ResourceGuard;
+class WorkerPool;
 class JournalBounds;
 
 // Who runs jobs: written into every job.started so that liveness can be derived from the
@@ -50,6 +51,7 @@ struct Services {
   JobSnapshots *snapshots = nullptr;     // before/after snapshots, on-demand scans (may be null)
   const ResourceGuard *guard = nullptr;  // refuses non-RESCUE jobs under pressure (may be null)
   const JournalBounds *bounds = nullptr;  // keeps every journal line under its maximum
+  WorkerPool *workers = nullptr;          // runs plugin calls (supervised, or in process)
   RunnerIdentity runner;
   std::chrono::milliseconds default_deadline{30000};
 };

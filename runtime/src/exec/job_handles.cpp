@@ -77,6 +77,9 @@ class HandleTable {
     free_.push_back(index);
   }
 
+  void lock_free_list() { free_mutex_.lock(); }
+  void unlock_free_list() { free_mutex_.unlock(); }
+
   // Locks the slot shared and returns it with its job, or {nullptr, nullptr}.
   std::pair<void *, Job *> acquire(const rt_job *handle) {
     const auto [index, generation] = decode(handle);
@@ -129,7 +132,14 @@ class HandleTable {
 };
 
 HandleTable &table() {
-  static HandleTable *t = new HandleTable;  // never destroyed: stray threads may still look up
+  static HandleTable *t = [] {
+    auto *created = new HandleTable;  // never destroyed: stray threads may still look up
+    // A worker is forked from a host whose other threads may be lending handles: the free
+    // list's mutex is held across the fork so the child never inherits it locked.
+    ::pthread_atfork([] { table().lock_free_list(); }, [] { table().unlock_free_list(); },
+                     [] { table().unlock_free_list(); });
+    return created;
+  }();
   return *t;
 }
 

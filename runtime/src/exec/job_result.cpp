@@ -30,6 +30,7 @@ std::string_view to_string(ErrorKind kind) {
     case ErrorKind::timeout: return "timeout";
     case ErrorKind::cancelled: return "cancelled";
     case ErrorKind::internal: return "internal";
+    case ErrorKind::plugin_crashed: return "plugin_crashed";
     case ErrorKind::journal: return "journal";
   }
   return "internal";
@@ -47,7 +48,8 @@ int exit_code_of(ErrorKind kind) {
     case ErrorKind::cancelled: return 130;
     case ErrorKind::not_found:
     case ErrorKind::failed:
-    case ErrorKind::internal: return 1;
+    case ErrorKind::internal:
+    case ErrorKind::plugin_crashed: return 1;
   }
   return 1;
 }
