@@ -126,7 +126,8 @@ BOOST_AUTO_TEST_CASE(a_pattern_whose_program_is_too_large_is_refused) {
   // a pattern may use (kMaxPatternMemory).
   const auto problems = problems_of(with_pattern(R"(^\\p{L}{1,1000}$)"));
   BOOST_TEST(has_error(problems, "/properties/s/pattern",
-                       "(pattern too large - compile failed): use smaller counted repetitions"),
+                       "(pattern too large - compile failed): use smaller counted repetitions: bound "
+                       "the length with \"maxLength\""),
              dump(problems));
   // The same letters, repeated without a count, are a small program.
   BOOST_TEST(problems_of(with_pattern(R"(^\\p{L}+$)")).empty());

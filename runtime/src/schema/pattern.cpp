@@ -34,7 +34,8 @@ std::string quote(std::string_view text) {
 std::string_view hint_for(RE2::ErrorCode code) {
   switch (code) {
     case RE2::ErrorPatternTooLarge:
-      return "use smaller counted repetitions ({n,m}) or fewer alternatives";
+      return "use smaller counted repetitions: bound the length with \"maxLength\" and repeat "
+             "with + or *";
     case RE2::ErrorBadUTF8:
       return "write the pattern in UTF-8";
     default:

@@ -34,7 +34,9 @@ namespace runtimo::schema {
 inline constexpr std::size_t kMaxPatternBytes = 4096;
 // RE2::Options::max_mem of each pattern: its program and its matching caches (RE2 falls back
 // to a slower linear matcher when the caches are full; compilation fails when the program
-// alone needs more, as `\p{L}{1,1000}` does).
+// alone needs more). Counted repetitions of Unicode classes are what reaches it:
+// `[\p{L}\p{N}]{1,10}` compiles (13 000 instructions, ~50 ms), `[\p{L}\p{N}]{1,64}` does not
+// (it would be 86 000 instructions, 8 MB and 260 ms, at every start of a command).
 inline constexpr std::int64_t kMaxPatternMemory = std::int64_t{1} << 20;
 
 class Pattern {
