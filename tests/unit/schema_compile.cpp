@@ -1,37 +1,21 @@
 // schema_compile.cpp — what CompiledSchema::compile accepts and refuses: the draft-07 dialect,
-// an object root, the keyword allow-list (walked through sub-schemas, not property names), the
-// draft-07 meta-schema (which patterns compile: schema_pattern_compile.cpp). Every refusal names
-// a JSON pointer into the schema.
+// an object root, the keyword allow-list (walked through sub-schemas, not property names) and the
+// draft-07 meta-schema; which patterns compile is schema_pattern_compile.cpp. Every refusal
+// names a JSON pointer into the schema.
 #define BOOST_TEST_MODULE schema_compile
 #include <boost/test/unit_test.hpp>
 
 #include "schema/schema_validator.hpp"
 #include "schema_test_support.hpp"
 
-#include <boost/json.hpp>
-
 #include <string>
 #include <vector>
 
-namespace json = boost::json;
-using runtimo::schema::CompiledSchema;
-using runtimo::schema::SchemaError;
 using runtimo::schema::test::dump;
 using runtimo::schema::test::has_error;
 using runtimo::schema::test::kDraft7;
 using runtimo::schema::test::object_schema;
-
-namespace {
-
-// Compiles `text`; returns the problems (empty when it compiled).
-std::vector<SchemaError> problems_of(const std::string &text) {
-  std::vector<SchemaError> problems;
-  const auto compiled = CompiledSchema::compile(json::parse(text), problems);
-  BOOST_TEST((compiled == nullptr) == !problems.empty());
-  return problems;
-}
-
-}  // namespace
+using runtimo::schema::test::problems_of;
 
 BOOST_AUTO_TEST_CASE(accepts_a_draft07_object_schema_using_the_whole_allow_list) {
   const std::string schema = object_schema(R"(

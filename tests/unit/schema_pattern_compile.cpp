@@ -10,29 +10,18 @@
 #include "schema/schema_validator.hpp"
 #include "schema_test_support.hpp"
 
-#include <boost/json.hpp>
-
 #include <string>
 #include <vector>
 
-namespace json = boost::json;
-using runtimo::schema::CompiledSchema;
 using runtimo::schema::kMaxPatternBytes;
-using runtimo::schema::SchemaError;
 using runtimo::schema::test::dump;
 using runtimo::schema::test::has_error;
 using runtimo::schema::test::object_schema;
+using runtimo::schema::test::problems_of;
 
 namespace {
 
 const std::string kHint = "use a pattern without backreferences or lookaround (RE2 syntax)";
-
-std::vector<SchemaError> problems_of(const std::string &text) {
-  std::vector<SchemaError> problems;
-  const auto compiled = CompiledSchema::compile(json::parse(text), problems);
-  BOOST_TEST((compiled == nullptr) == !problems.empty());
-  return problems;
-}
 
 // A schema whose property "s" has `pattern` (given as JSON string content).
 std::string with_pattern(const std::string &pattern) {

@@ -36,6 +36,14 @@ inline bool has_error(const std::vector<SchemaError> &errors, const std::string 
   return false;
 }
 
+// Compiles `text`; returns the problems (empty when it compiled).
+inline std::vector<SchemaError> problems_of(const std::string &text) {
+  std::vector<SchemaError> problems;
+  const auto compiled = CompiledSchema::compile(boost::json::parse(text), problems);
+  BOOST_TEST((compiled == nullptr) == !problems.empty());
+  return problems;
+}
+
 // Compiles `text`, which must compile (the test stops otherwise, printing the problems).
 inline std::shared_ptr<const CompiledSchema> compile_or_fail(const std::string &text) {
   std::vector<SchemaError> problems;

@@ -24,24 +24,31 @@ namespace runtimo::schema {
 using valijson::ValidationResults;
 using valijson::adapters::Adapter;
 
+// What valijson needs of every PolyConstraint besides validate(): copying it into memory
+// valijson allocates (a schema owns copies of its constraints).
+template <typename Derived>
+class CopyablePolyConstraint : public valijson::constraints::PolyConstraint {
+ private:
+  Constraint *cloneInto(void *memory) const override {
+    return new (memory) Derived(static_cast<const Derived &>(*this));
+  }
+  std::size_t sizeOf() const override { return sizeof(Derived); }
+};
+
 // "pattern": a string must contain a match of the pattern; other values pass.
-class PatternConstraint final : public valijson::constraints::PolyConstraint {
+class PatternConstraint final : public CopyablePolyConstraint<PatternConstraint> {
  public:
   explicit PatternConstraint(const Pattern &pattern) : pattern_(&pattern) {}
   bool validate(const Adapter &target, const std::vector<std::string> &context,
                 ValidationResults *results) const override;
 
  private:
-  Constraint *cloneInto(void *memory) const override {
-    return new (memory) PatternConstraint(*this);
-  }
-  std::size_t sizeOf() const override { return sizeof(PatternConstraint); }
   const Pattern *pattern_;
 };
 
 // "format" "date", "time" or "date-time": valijson 1.0's grammar (RFC 3339 full-date,
 // full-time, date-time) and its day-of-month check, matched with RE2. Other values pass.
-class FormatConstraint final : public valijson::constraints::PolyConstraint {
+class FormatConstraint final : public CopyablePolyConstraint<FormatConstraint> {
  public:
   enum class Kind { date, time, date_time };
   // Sets `kind` to the kind `format` names; false for the formats nothing checks (annotations).
@@ -51,10 +58,6 @@ class FormatConstraint final : public valijson::constraints::PolyConstraint {
                 ValidationResults *results) const override;
 
  private:
-  Constraint *cloneInto(void *memory) const override {
-    return new (memory) FormatConstraint(*this);
-  }
-  std::size_t sizeOf() const override { return sizeof(FormatConstraint); }
   Kind kind_;
 };
 
@@ -75,17 +78,13 @@ struct MemberRules {
 };
 
 // "patternProperties" with its "additionalProperties": applies MemberRules.
-class MembersConstraint final : public valijson::constraints::PolyConstraint {
+class MembersConstraint final : public CopyablePolyConstraint<MembersConstraint> {
  public:
   explicit MembersConstraint(const MemberRules &rules) : rules_(&rules) {}
   bool validate(const Adapter &target, const std::vector<std::string> &context,
                 ValidationResults *results) const override;
 
  private:
-  Constraint *cloneInto(void *memory) const override {
-    return new (memory) MembersConstraint(*this);
-  }
-  std::size_t sizeOf() const override { return sizeof(MembersConstraint); }
   const MemberRules *rules_;
 };
 
