@@ -1,10 +1,12 @@
 // schema_validate.cpp — what CompiledSchema::validate reports: one error per violation with a
 // JSON pointer into the arguments ("" for the object itself), deduplicated, most specific first,
-// nothing for a valid document, and the same answers from many threads at once.
+// nothing for a valid document, and the same answers from many threads at once (patterns:
+// schema_patterns.cpp).
 #define BOOST_TEST_MODULE schema_validate
 #include <boost/test/unit_test.hpp>
 
 #include "schema/schema_validator.hpp"
+#include "schema_test_support.hpp"
 
 #include <boost/json.hpp>
 
@@ -19,6 +21,8 @@
 namespace json = boost::json;
 using runtimo::schema::CompiledSchema;
 using runtimo::schema::SchemaError;
+using runtimo::schema::test::dump;
+using runtimo::schema::test::has_error;
 
 namespace {
 
@@ -49,20 +53,6 @@ std::shared_ptr<const CompiledSchema> kill_schema() {
 std::vector<SchemaError> errors_for(const std::string &document) {
   static const auto schema = kill_schema();
   return schema->validate(json::parse(document));
-}
-
-bool has_error(const std::vector<SchemaError> &errors, const std::string &path,
-               const std::string &fragment) {
-  for (const SchemaError &e : errors) {
-    if (e.path == path && e.message.find(fragment) != std::string::npos) return true;
-  }
-  return false;
-}
-
-std::string dump(const std::vector<SchemaError> &errors) {
-  std::string out;
-  for (const SchemaError &e : errors) out += "[" + e.path + "] " + e.message + "\n";
-  return out;
 }
 
 }  // namespace
@@ -202,56 +192,4 @@ BOOST_AUTO_TEST_CASE(concurrent_validation_from_eight_threads_is_consistent) {
   }
   for (std::thread &th : threads) th.join();
   BOOST_TEST(mismatches.load() == 0);
-}
-
-// std::regex recurses once per character: an agent's 1 MB string must never reach it.
-BOOST_AUTO_TEST_CASE(an_over_long_string_is_refused_before_its_pattern_runs) {
-  const auto errors = errors_for(R"({"pid": 3, "reason": ")" + std::string(1'000'000, 'a') + "\"}");
-  BOOST_TEST_REQUIRE(errors.size() == 1u, dump(errors));
-  BOOST_TEST(errors.front().path == "/reason");
-  BOOST_TEST(errors.front().message ==
-             "string of 1000000 bytes is too long to be checked against its \"pattern\" (at most "
-             "4096 bytes)");
-}
-
-BOOST_AUTO_TEST_CASE(a_string_at_the_pattern_limit_is_checked_normally) {
-  std::vector<SchemaError> problems;
-  const auto schema = CompiledSchema::compile(json::parse(R"({
-    "$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
-    "properties": {"word": {"type": "string", "pattern": "^(a|b)+$"}}})"), problems);
-  BOOST_TEST_REQUIRE(schema != nullptr);
-  json::object doc;
-  doc["word"] = std::string(4096, 'a');
-  BOOST_TEST(schema->validate(doc).empty(), dump(schema->validate(doc)));
-  doc["word"] = std::string(4095, 'a') + "c";
-  BOOST_TEST(has_error(schema->validate(doc), "/word", "pattern"));
-}
-
-BOOST_AUTO_TEST_CASE(only_strings_a_pattern_or_regex_format_can_reach_are_limited) {
-  std::vector<SchemaError> problems;
-  const auto schema = CompiledSchema::compile(json::parse(R"({
-    "$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
-    "properties": {
-      "content": {"type": "string"},
-      "when": {"type": "string", "format": "date"},
-      "tags": {"type": "array",
-               "items": {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[a-z]+$"}]}}
-    },
-    "additionalProperties": {"type": "string", "pattern": "^[a-z]*$"}})"), problems);
-  BOOST_TEST_REQUIRE(schema != nullptr);
-  const std::string huge(200'000, '1');
-
-  json::object doc;
-  doc["content"] = huge;  // no pattern reaches it: not limited
-  BOOST_TEST(schema->validate(doc).empty(), dump(schema->validate(doc)));
-
-  doc["other"] = huge;  // additionalProperties has a pattern
-  doc["when"] = huge;   // format date runs a regex
-  doc["tags"] = json::array{1, json::string(huge)};
-  const auto errors = schema->validate(doc);
-  BOOST_TEST(has_error(errors, "/other", "too long to be checked against its \"pattern\""), dump(errors));
-  BOOST_TEST(has_error(errors, "/when", "too long to be checked against its \"format\""), dump(errors));
-  BOOST_TEST(has_error(errors, "/tags/1", "too long"), dump(errors));
-  BOOST_TEST(!has_error(errors, "/content", ""), dump(errors));
-  BOOST_TEST(!has_error(errors, "/tags/0", ""), dump(errors));
 }

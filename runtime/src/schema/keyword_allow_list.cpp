@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <array>
-#include <regex>
 #include <string>
 #include <utility>
 
@@ -20,19 +19,19 @@ namespace json = boost::json;
 
 // The keywords draft-07 and 2020-12 both define with the same meaning, minus everything that
 // needs reference resolution or conditional evaluation.
-constexpr std::array<std::string_view, 34> kAllowed = {
+constexpr std::array<std::string_view, 35> kAllowed = {
     "$schema",   "$id",          "title",      "description",          "default",
     "examples",  "type",         "properties", "required",             "additionalProperties",
     "enum",      "const",        "minLength",  "maxLength",            "pattern",
     "minimum",   "maximum",      "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
     "items",     "minItems",     "maxItems",   "uniqueItems",          "anyOf",
     "oneOf",     "allOf",        "not",        "minProperties",        "maxProperties",
-    "format",    "readOnly",     "writeOnly",  "deprecated",
+    "format",    "readOnly",     "writeOnly",  "deprecated",           "patternProperties",
 };
 
 // What to write instead of a keyword that is refused.
 std::string_view hint_for(std::string_view keyword) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 14> kHints = {{
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 13> kHints = {{
       {"$ref", "inline the referenced sub-schema"},
       {"$defs", "inline the sub-schemas where they are used"},
       {"definitions", "inline the sub-schemas where they are used"},
@@ -40,7 +39,6 @@ std::string_view hint_for(std::string_view keyword) {
       {"if", "express the condition with anyOf/oneOf"},
       {"then", "express the condition with anyOf/oneOf"},
       {"else", "express the condition with anyOf/oneOf"},
-      {"patternProperties", "list the properties under \"properties\""},
       {"propertyNames", "list the properties under \"properties\""},
       {"dependencies", "express the dependency with anyOf/oneOf and \"required\""},
       {"prefixItems", "describe array elements with one \"items\" schema"},
@@ -52,35 +50,37 @@ std::string_view hint_for(std::string_view keyword) {
     if (name == keyword) return hint;
   }
   return "use only title, description, type, properties, required, additionalProperties, "
-         "enum, const, the numeric/string/array/object bounds, pattern, format, items, anyOf, "
-         "oneOf, allOf, not and the annotations";
+         "enum, const, the numeric/string/array/object bounds, pattern, patternProperties, format, "
+         "items, anyOf, oneOf, allOf, not and the annotations";
 }
 
-void check_pattern(const json::value &pattern, const std::string &path,
-                   std::vector<SchemaError> &problems) {
-  if (!pattern.is_string()) return;  // the meta-schema reports the wrong type
-  try {
-    const std::regex compiled(std::string(pattern.get_string()), std::regex::ECMAScript);
-    (void)compiled;
-  } catch (const std::regex_error &e) {
-    problems.push_back({path, "\"pattern\" is not a valid ECMAScript regular expression (" +
-                                  std::string(e.what()) + ")"});
+// The state of one walk: where problems go and where compiled patterns go.
+struct Walk {
+  std::vector<SchemaError> &problems;
+  PatternSet &patterns;
+};
+
+// `what` names the pattern in the message: "\"pattern\"" or "the \"patternProperties\" name".
+void check_pattern(std::string_view text, std::string_view what, const std::string &path, Walk &w) {
+  std::string why;
+  if (w.patterns.add(text, why) == nullptr) {
+    w.problems.push_back({path, std::string(what) + " " + why});
   }
 }
 
-void walk(const json::value &schema, const std::string &path, std::vector<SchemaError> &problems);
+void walk(const json::value &schema, const std::string &path, Walk &w);
 
-void walk_each(const json::value &list, const std::string &path,
-               std::vector<SchemaError> &problems) {
+void walk_each(const json::value &list, const std::string &path, Walk &w) {
   if (!list.is_array()) return;  // the meta-schema reports the wrong type
   const json::array &items = list.get_array();
   for (std::size_t i = 0; i < items.size(); ++i) {
-    walk(items[i], append_token(path, std::to_string(i)), problems);
+    walk(items[i], append_token(path, std::to_string(i)), w);
   }
 }
 
 // `schema` is a (sub-)schema: an object whose keys are keywords, or a boolean.
-void walk(const json::value &schema, const std::string &path, std::vector<SchemaError> &problems) {
+void walk(const json::value &schema, const std::string &path, Walk &w) {
+  std::vector<SchemaError> &problems = w.problems;
   if (schema.is_bool()) return;
   if (!schema.is_object()) {
     problems.push_back({path, "a schema must be a JSON object or a boolean"});
@@ -101,21 +101,30 @@ void walk(const json::value &schema, const std::string &path, std::vector<Schema
       // Inside "properties" the keys are property names, each mapping to a sub-schema.
       if (!value.is_object()) continue;
       for (const auto &property : value.get_object()) {
-        walk(property.value(), append_token(here, property.key()), problems);
+        walk(property.value(), append_token(here, property.key()), w);
+      }
+    } else if (keyword == "patternProperties") {
+      // The keys are patterns, each mapping to a sub-schema.
+      if (!value.is_object()) continue;
+      for (const auto &property : value.get_object()) {
+        const std::string at = append_token(here, property.key());
+        check_pattern(property.key(), "the \"patternProperties\" name", at, w);
+        walk(property.value(), at, w);
       }
     } else if (keyword == "additionalProperties" || keyword == "not") {
-      walk(value, here, problems);
+      walk(value, here, w);
     } else if (keyword == "items") {
       if (value.is_array()) {
         problems.push_back({here, "the array form of \"items\" means different things in "
                                   "draft-07 and 2020-12: give one schema for every element"});
       } else {
-        walk(value, here, problems);
+        walk(value, here, w);
       }
     } else if (keyword == "anyOf" || keyword == "oneOf" || keyword == "allOf") {
-      walk_each(value, here, problems);
+      walk_each(value, here, w);
     } else if (keyword == "pattern") {
-      check_pattern(value, here, problems);
+      // Not a string: the meta-schema reports the wrong type.
+      if (value.is_string()) check_pattern(value.get_string(), "\"pattern\"", here, w);
     }
     // Every other allowed keyword holds data (enum, const, default, bounds...), not schemas.
   }
@@ -131,7 +140,8 @@ bool is_allowed_keyword(std::string_view keyword) {
   return std::find(kAllowed.begin(), kAllowed.end(), keyword) != kAllowed.end();
 }
 
-void check_schema_structure(const json::value &schema, std::vector<SchemaError> &problems) {
+void check_schema_structure(const json::value &schema, std::vector<SchemaError> &problems,
+                            PatternSet &patterns) {
   if (!schema.is_object()) {
     problems.push_back({"", "the schema must be a JSON object (found " +
                                 std::string(json::to_string(schema.kind())) + ")"});
@@ -154,7 +164,8 @@ void check_schema_structure(const json::value &schema, std::vector<SchemaError> 
                                                       : json::serialize(*type)) +
                                      "): capability arguments are a JSON object"});
   }
-  walk(schema, "", problems);
+  Walk w{problems, patterns};
+  walk(schema, "", w);
 }
 
 }  // namespace runtimo::schema

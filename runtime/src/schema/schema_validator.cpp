@@ -1,17 +1,16 @@
 // schema/schema_validator.cpp — CompiledSchema on top of valijson 1.0 (draft-07 parser,
-// Boost.JSON adapter). The only translation unit that includes valijson.
+// Boost.JSON adapter) and RE2.
 //
 // compile() runs three gates in order and stops at the first that reports problems, so
 // valijson only ever parses a schema that is structurally vetted:
-//   1. keyword_allow_list: dialect, root type, allow-listed keywords, compilable patterns;
+//   1. keyword_allow_list: dialect, root type, allow-listed keywords, patterns compiled with
+//      RE2 (kept in the CompiledSchema);
 //   2. the draft-07 meta-schema (itself compiled once by valijson);
-//   3. valijson's own parser (its exceptions become problems).
-// validate() first keeps over-long strings away from std::regex (pattern_guard.hpp), then
-// builds a fresh valijson::Validator per call (it holds a regex cache that is not
-// thread-safe) over the shared, immutable valijson::Schema, so it may run on any thread.
-
-// valijson aborts the process on a parse error unless exceptions are enabled.
-#define VALIJSON_USE_EXCEPTIONS 1
+//   3. valijson's own parser, given the copy in which the regex keywords are Runtimo's
+//      (valijson_schema.hpp); its exceptions become problems.
+// validate() installs its deadline for the call (validation_deadline.hpp) and builds a fresh
+// valijson::Validator per call over the shared, immutable schema, so it may run on any
+// thread; the RE2 objects are shared (RE2 matching is thread-safe).
 
 #include "schema/schema_validator.hpp"
 
@@ -20,13 +19,10 @@
 #include "schema/draft07_meta_schema.hpp"
 #include "schema/json_pointer.hpp"
 #include "schema/keyword_allow_list.hpp"
-#include "schema/pattern_guard.hpp"
-
-#include <valijson/adapters/boost_json_adapter.hpp>
-#include <valijson/schema.hpp>
-#include <valijson/schema_parser.hpp>
-#include <valijson/validation_results.hpp>
-#include <valijson/validator.hpp>
+#include "schema/pattern.hpp"
+#include "schema/validation_deadline.hpp"
+#include "schema/valijson.hpp"
+#include "schema/valijson_schema.hpp"
 
 #include <boost/json.hpp>
 
@@ -43,10 +39,11 @@
 namespace runtimo::schema {
 
 struct CompiledSchema::Impl {
-  explicit Impl(const boost::json::value &source) : source(source), guard(source) {}
+  Impl(const boost::json::value &source, PatternSet patterns)
+      : source(source), patterns(std::move(patterns)), schema(this->source, this->patterns) {}
   boost::json::value source;
-  PatternGuard guard;
-  valijson::Schema schema;
+  PatternSet patterns;  // before `schema`, whose constraints point into it
+  ValijsonSchema schema;
 };
 
 namespace {
@@ -160,18 +157,14 @@ std::vector<SchemaError> run_validator(const valijson::Schema &schema, const jso
   return out;
 }
 
-// Parses `document` into `out` with valijson's draft-07 parser (no remote references).
-void parse_schema(const json::value &document, valijson::Schema &out) {
-  valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-  const valijson::adapters::BoostJsonAdapter adapter(document);
-  parser.populateSchema(adapter, out);
-}
-
-// The draft-07 meta-schema, compiled on first use (thread-safe static initialisation).
+// The draft-07 meta-schema, compiled on first use (thread-safe static initialisation) by
+// valijson's parser as it is: it has no pattern or regex format (valijson_schema.hpp).
 const valijson::Schema &meta_schema() {
   static const std::unique_ptr<const valijson::Schema> compiled = [] {
     auto schema = std::make_unique<valijson::Schema>();
-    parse_schema(json::parse(kDraft07MetaSchemaText), *schema);
+    valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+    const json::value document = json::parse(kDraft07MetaSchemaText);
+    parser.populateSchema(valijson::adapters::BoostJsonAdapter(document), *schema);
     return schema;
   }();
   return *compiled;
@@ -186,7 +179,8 @@ std::shared_ptr<const CompiledSchema> CompiledSchema::compile(const json::value 
                                                               std::vector<SchemaError> &problems,
                                                               bool meta_checked) {
   const std::size_t before = problems.size();
-  check_schema_structure(schema, problems);
+  PatternSet patterns;
+  check_schema_structure(schema, problems, patterns);
   if (problems.size() != before) return nullptr;
 
   try {
@@ -199,8 +193,7 @@ std::shared_ptr<const CompiledSchema> CompiledSchema::compile(const json::value 
       }
       return nullptr;
     }
-    auto impl = std::make_unique<Impl>(schema);
-    parse_schema(schema, impl->schema);
+    auto impl = std::make_unique<Impl>(schema, std::move(patterns));
     return std::shared_ptr<const CompiledSchema>(new CompiledSchema(std::move(impl)));
   } catch (const std::exception &e) {
     problems.push_back({"", std::string("the schema cannot be compiled: ") + e.what()});
@@ -208,15 +201,18 @@ std::shared_ptr<const CompiledSchema> CompiledSchema::compile(const json::value 
   }
 }
 
-std::vector<SchemaError> CompiledSchema::validate(const json::value &document) const {
+std::vector<SchemaError> CompiledSchema::validate(
+    const json::value &document,
+    std::optional<std::chrono::steady_clock::time_point> deadline) const {
   try {
-    // std::regex would overflow the stack on an over-long string: refuse before valijson runs.
-    std::vector<SchemaError> too_long;
-    impl_->guard.check(document, too_long);
-    if (!too_long.empty()) return too_long;
-    std::vector<SchemaError> errors = run_validator(impl_->schema, document, /*keep_wrappers=*/true);
+    const ValidationDeadline in_force(deadline);
+    check_deadline();
+    std::vector<SchemaError> errors =
+        run_validator(impl_->schema.root(), document, /*keep_wrappers=*/true);
     explain_enum_errors(impl_->source, document, errors);
     return errors;
+  } catch (const DeadlinePassed &) {
+    return {SchemaError{"", std::string(kDeadlinePassedMessage)}};
   } catch (const std::exception &e) {
     // Not expected (patterns are checked at compile time); never let it reach the caller.
     return {SchemaError{"", std::string("the arguments could not be validated: ") + e.what()}};
