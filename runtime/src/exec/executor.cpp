@@ -146,9 +146,15 @@ std::optional<Refusal> parse_arguments(Admission &a) {
   return std::nullopt;
 }
 
-std::optional<Refusal> check_schema(const Admission &a) {
-  auto errors = a.cap->compiled->validate(a.args);
+std::optional<Refusal> check_schema(const Admission &a, std::chrono::milliseconds default_deadline) {
+  const auto deadline = a.t0 + a.options.timeout.value_or(default_deadline);
+  auto errors = a.cap->compiled->validate(a.args, deadline);
   if (errors.empty()) return std::nullopt;
+  if (errors.size() == 1 && errors.front().message == schema::kDeadlinePassedMessage)
+    return Refusal{"schema", JobError{ErrorKind::timeout,
+                                      "the arguments of " + a.cap->name + " were still being checked "
+                                      "against its schema when the job's deadline passed",
+                                      {}, "give the job a longer deadline", Remedy::raise_deadline, {}}};
   JobError e{ErrorKind::invalid_args, "", {}, "the capability's schema lists what it accepts",
              Remedy::fix_arguments, {}};
   for (auto &s : errors) e.details.push_back(ErrorDetail{s.path, s.message});
@@ -260,7 +266,7 @@ JobResult Executor::run(std::string_view capability, std::string_view args_json,
   if (auto r = resolve(a, *services_.registry)) return reject(a, std::move(r->stage), std::move(r->error));
   if (auto r = check_guard(a, services_.guard)) return reject(a, std::move(r->stage), std::move(r->error));
   if (auto r = parse_arguments(a)) return reject(a, std::move(r->stage), std::move(r->error));
-  if (auto r = check_schema(a)) return reject(a, std::move(r->stage), std::move(r->error));
+  if (auto r = check_schema(a, services_.default_deadline)) return reject(a, std::move(r->stage), std::move(r->error));
 
   prepare_job(a, services_);
   std::unique_lock<std::mutex> serial;
