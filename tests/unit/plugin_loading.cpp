@@ -306,11 +306,12 @@ BOOST_AUTO_TEST_CASE(loading_every_case_at_once_keeps_the_good_and_records_each_
       }
     }
   }
-  BOOST_TEST(loaded == (std::set<std::string>{"good_c", "hostile", "noter", "order_probe", "slow",
-                                              "spawner", "stdout_writer", "throws"}));
+  BOOST_TEST(loaded == (std::set<std::string>{"abi_probe", "good_c", "hostile", "noter",
+                                              "order_probe", "slow", "spawner", "stdout_writer",
+                                              "throws"}));
   std::vector<std::string> names;
   for (const LoadedCapability *c : registry->capabilities()) names.push_back(c->name);
-  BOOST_TEST(names == (std::vector<std::string>{"BadText", "Echo", "HugeNote", "HugeOutput",
+  BOOST_TEST(names == (std::vector<std::string>{"AbiProbe", "BadText", "Echo", "HugeNote", "HugeOutput",
                                                  "LateCalls", "LateCallsReport", "Note",
                                                  "OrderProbe", "OutputInValidate", "Slow", "Spawn",
                                                  "StdoutWriter", "Throw"}));

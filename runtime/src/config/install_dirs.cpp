@@ -16,10 +16,12 @@ bool is_within(const fs::path &path, const fs::path &dir) {
 
 }  // namespace
 
+fs::path plugin_dir_from_bin_dir() { return RUNTIMO_PLUGINDIR_FROM_BINDIR; }
+
 std::optional<fs::path> bundled_plugin_dir_for(const fs::path &exe, const fs::path &build_dir,
                                                const fs::path &build_plugin_dir) {
   std::error_code ec;
-  const fs::path installed = (exe.parent_path() / RUNTIMO_PLUGINDIR_FROM_BINDIR).lexically_normal();
+  const fs::path installed = (exe.parent_path() / plugin_dir_from_bin_dir()).lexically_normal();
   if (fs::is_directory(installed, ec)) return installed;
   // The build directory as CMake named it may go through a symlink; the executable's path
   // never does.

@@ -21,6 +21,9 @@ namespace runtimo::config {
 // The rule above for the running process.
 std::optional<std::filesystem::path> bundled_plugin_dir();
 
+// Where the plugins lie from the installed binary's directory ("../lib/runtimo/plugins").
+std::filesystem::path plugin_dir_from_bin_dir();
+
 // The rule above for an executable at `exe` (absolute, symlinks resolved), built in
 // `build_dir` with its plugins in `build_plugin_dir` (for tests).
 std::optional<std::filesystem::path> bundled_plugin_dir_for(
