@@ -222,27 +222,60 @@ BOOST_AUTO_TEST_CASE(the_installed_runtimo_runs_the_c_example) {
   BOOST_TEST(i.run_example("Uptime", {{"verbose", true}}).exit_code == 2);
 }
 
-BOOST_AUTO_TEST_CASE(pkg_config_gives_a_plain_c_build_the_installed_headers) {
-  const Installed &i = installed();
-  const std::vector<std::string> env{"PKG_CONFIG_PATH=" + (i.prefix / "lib/pkgconfig").string()};
-  const std::string pkg_config = tool("RUNTIMO_TEST_PKG_CONFIG");
-  BOOST_TEST(lines_of(run_ok({pkg_config, "--modversion", "runtimo"}, env).out).at(0) ==
-             required_env("RUNTIMO_TEST_VERSION"));
-  BOOST_TEST(lines_of(run_ok({pkg_config, "--variable=abi_version", "runtimo"}, env).out).at(0) ==
-             std::to_string(RT_ABI_MAJOR) + "." + std::to_string(RT_ABI_MINOR));
-  const std::string cflags = lines_of(run_ok({pkg_config, "--cflags", "runtimo"}, env).out).at(0);
-  BOOST_TEST_REQUIRE(cflags.starts_with("-I"), cflags);
-  const fs::path include = fs::path(cflags.substr(2, cflags.find_last_not_of(' ') - 1));
-  BOOST_TEST(fs::weakly_canonical(include) == fs::weakly_canonical(i.prefix / "include"));
+// `pkg-config ARGS runtimo` against the installed prefix: its one line of output, trimmed.
+std::string pkg_config(const Installed &i, const std::string &what) {
+  const Captured c = run_ok({tool("RUNTIMO_TEST_PKG_CONFIG"), what, "runtimo"},
+                            {"PKG_CONFIG_PATH=" + (i.prefix / "lib/pkgconfig").string()});
+  const std::string line = lines_of(c.out).at(0);
+  return line.substr(0, line.find_last_not_of(' ') + 1);
+}
 
-  // The build a Makefile would do, then the installed runtimo runs the result.
-  const fs::path dir = i.root / "pkg-config-plugins";
+BOOST_AUTO_TEST_CASE(pkg_config_describes_the_installed_sdk) {
+  const Installed &i = installed();
+  BOOST_TEST(pkg_config(i, "--modversion") == required_env("RUNTIMO_TEST_VERSION"));
+  BOOST_TEST(pkg_config(i, "--variable=abi_version") ==
+             std::to_string(RT_ABI_MAJOR) + "." + std::to_string(RT_ABI_MINOR));
+  const std::string cflags = pkg_config(i, "--cflags");
+  BOOST_TEST_REQUIRE(cflags.starts_with("-I"), cflags);
+  BOOST_TEST(fs::weakly_canonical(cflags.substr(2)) == fs::weakly_canonical(i.prefix / "include"));
+  for (const char *variable : {"--variable=jsonsource", "--variable=exportmap"})
+    BOOST_TEST(fs::is_regular_file(pkg_config(i, variable)), variable);
+  BOOST_TEST(fs::weakly_canonical(pkg_config(i, "--variable=plugindir")) ==
+             fs::weakly_canonical(i.prefix / "lib/runtimo/plugins"));
+}
+
+// The builds a Makefile would do with pkg-config (docs/writing-a-capability.md), then the
+// installed runtimo runs the results.
+BOOST_AUTO_TEST_CASE(pkg_config_builds_a_c_plugin) {
+  const Installed &i = installed();
+  const fs::path dir = i.root / "pkg-config-c";
   make_plugin_dir(dir);
   run_ok({tool("RUNTIMO_TEST_CC"), "-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror",
-          "-shared", "-fPIC", "-fvisibility=hidden", cflags.substr(0, cflags.find_last_not_of(' ') + 1),
+          "-shared", "-fPIC", "-fvisibility=hidden", pkg_config(i, "--cflags"),
           (i.examples / "uptime/uptime.c").string(), "-o", (dir / "libcap_uptime.so").string()});
   BOOST_TEST(defined_dynamic_symbols(dir / "libcap_uptime.so") ==
              std::vector<std::string>{RT_PLUGIN_ENTRY_SYMBOL});
   const Captured c = i({"run", "Uptime", "--json", "--plugin-dir", dir.string()});
   BOOST_TEST(c.exit_code == 0, c.out << c.err);
+}
+
+BOOST_AUTO_TEST_CASE(pkg_config_builds_a_cxx_plugin_as_runtimo_add_plugin_does) {
+  const Installed &i = installed();
+  const fs::path dir = i.root / "pkg-config-cxx";
+  make_plugin_dir(dir);
+  const fs::path library = dir / "libcap_word_count.so";
+  run_ok({tool("RUNTIMO_TEST_CXX"), "-std=c++20", "-shared", "-fPIC", "-fvisibility=hidden",
+          "-fvisibility-inlines-hidden", pkg_config(i, "--cflags"),
+          (i.examples / "word_count/word_count.cpp").string(), pkg_config(i, "--variable=jsonsource"),
+          "-static-libstdc++", "-static-libgcc", "-Wl,--no-undefined",
+          "-Wl,--version-script=" + pkg_config(i, "--variable=exportmap"), "-o", library.string()});
+  BOOST_TEST(defined_dynamic_symbols(library) == std::vector<std::string>{RT_PLUGIN_ENTRY_SYMBOL});
+  for (const std::string &needed : needed_libraries(library))
+    BOOST_TEST(is_libc6_library(needed), needed);
+  const fs::path file = i.root / "pkg-config-words.txt";
+  std::ofstream(file) << "a b c\n";
+  const Captured c = i({"run", "WordCount", json::serialize(json::object{{"path", file.string()}}),
+                        "--json", "--plugin-dir", dir.string()});
+  BOOST_TEST_REQUIRE(c.exit_code == 0, c.out << c.err);
+  BOOST_TEST(job_of(c).at("data").at("words").as_int64() == 3);
 }
