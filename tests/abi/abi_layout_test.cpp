@@ -17,8 +17,8 @@ BOOST_AUTO_TEST_CASE(every_abi_1_0_field_keeps_its_offset_and_every_constant_its
   BOOST_TEST_REQUIRE(frozen_count > 60u);
   for (std::size_t i = 0; i < frozen_count; ++i) {
     BOOST_TEST_REQUIRE(std::string(frozen[i].name) == std::string(current[i].name));
-    BOOST_TEST(frozen[i].value == current[i].value,
-               frozen[i].name << ": " << frozen[i].value << " in ABI 1.0, " << current[i].value
-                              << " now");
+    BOOST_TEST(frozen[i].value == current[i].value, frozen[i].name << ": " << frozen[i].value
+                                                                   << " in ABI 1.0, "
+                                                                   << current[i].value << " now");
   }
 }

@@ -35,8 +35,8 @@ void make_plugin_dir(const fs::path &dir) {
 void drop_plugin(const fs::path &library, const fs::path &dir) {
   const fs::path target = dir / library.filename();
   fs::copy_file(library, target, fs::copy_options::overwrite_existing);
-  fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write |
-                              fs::perms::group_read | fs::perms::others_read);
+  fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                              fs::perms::others_read);
 }
 
 struct Installed {
@@ -46,7 +46,8 @@ struct Installed {
   fs::path plugins = root / "plugins";  // the examples, dropped in a directory of their own
   fs::path home = root / "home";
   fs::path config = root / "no-guard.json";  // a busy test machine must not refuse a job
-  // The examples as installed (share/doc/runtimo/examples), so nothing of the source tree takes part.
+  // The examples as installed (share/doc/runtimo/examples), so nothing of the source tree takes
+  // part.
   fs::path examples = prefix / "share/doc/runtimo/examples";
 
   Installed() {
@@ -71,8 +72,8 @@ struct Installed {
   }
   Captured run_example(const std::string &capability, const json::value &args,
                        std::vector<std::string> more = {}) const {
-    std::vector<std::string> argv{"run", capability, json::serialize(args), "--json",
-                                  "--plugin-dir", plugins.string()};
+    std::vector<std::string> argv{"run",    capability,     json::serialize(args),
+                                  "--json", "--plugin-dir", plugins.string()};
     argv.insert(argv.end(), more.begin(), more.end());
     return (*this)(argv);
   }
@@ -89,7 +90,8 @@ const Installed &installed() {
       failure = e.what();
     }
   }
-  if (!done) throw std::runtime_error("installing the SDK and building the examples failed: " + failure);
+  if (!done)
+    throw std::runtime_error("installing the SDK and building the examples failed: " + failure);
   return *done;
 }
 
@@ -115,8 +117,9 @@ BOOST_AUTO_TEST_CASE(install_puts_the_command_the_plugins_the_config_and_the_sdk
        {"bin/runtimo", "include/runtimo/abi.h", "include/runtimo/sdk.hpp",
         "lib/cmake/Runtimo/RuntimoConfig.cmake", "lib/cmake/Runtimo/RuntimoConfigVersion.cmake",
         "lib/cmake/Runtimo/RuntimoPlugin.cmake", "lib/cmake/Runtimo/runtimo_plugin.map",
-        "lib/pkgconfig/runtimo.pc", "share/runtimo/runtimo.json", "share/runtimo/runtimo.schema.json",
-        "share/runtimo/sdk/boost_json.cpp", "share/doc/runtimo/writing-a-capability.md"})
+        "lib/pkgconfig/runtimo.pc", "share/runtimo/runtimo.json",
+        "share/runtimo/runtimo.schema.json", "share/runtimo/sdk/boost_json.cpp",
+        "share/doc/runtimo/writing-a-capability.md"})
     BOOST_TEST(fs::is_regular_file(i.prefix / file), file);
   // Every bundled plugin of the build, and nothing else.
   BOOST_TEST(plugin_files_in(i.prefix / "lib/runtimo/plugins") ==
@@ -147,9 +150,10 @@ BOOST_AUTO_TEST_CASE(the_examples_are_built_against_the_installed_package_alone)
   for (const char *example : {"word_count", "uptime"}) {
     BOOST_TEST_CONTEXT(example) {
       const std::string cache = read_file(i.root / example / "CMakeCache.txt");
-      BOOST_TEST(cache.find("Runtimo_DIR:PATH=" + (i.prefix / "lib/cmake/Runtimo").string() + "\n") !=
-                 std::string::npos);
-      const json::value commands = json::parse(read_file(i.root / example / "compile_commands.json"));
+      BOOST_TEST(cache.find("Runtimo_DIR:PATH=" + (i.prefix / "lib/cmake/Runtimo").string() +
+                            "\n") != std::string::npos);
+      const json::value commands =
+          json::parse(read_file(i.root / example / "compile_commands.json"));
       BOOST_TEST_REQUIRE(!commands.as_array().empty());
       for (const auto &c : commands.as_array()) {
         const std::string command(c.at("command").as_string());
@@ -266,9 +270,10 @@ BOOST_AUTO_TEST_CASE(pkg_config_builds_a_cxx_plugin_as_runtimo_add_plugin_does) 
   const fs::path library = dir / "libcap_word_count.so";
   run_ok({tool("RUNTIMO_TEST_CXX"), "-std=c++20", "-shared", "-fPIC", "-fvisibility=hidden",
           "-fvisibility-inlines-hidden", pkg_config(i, "--cflags"),
-          (i.examples / "word_count/word_count.cpp").string(), pkg_config(i, "--variable=jsonsource"),
-          "-static-libstdc++", "-static-libgcc", "-Wl,--no-undefined",
-          "-Wl,--version-script=" + pkg_config(i, "--variable=exportmap"), "-o", library.string()});
+          (i.examples / "word_count/word_count.cpp").string(),
+          pkg_config(i, "--variable=jsonsource"), "-static-libstdc++", "-static-libgcc",
+          "-Wl,--no-undefined", "-Wl,--version-script=" + pkg_config(i, "--variable=exportmap"),
+          "-o", library.string()});
   BOOST_TEST(defined_dynamic_symbols(library) == std::vector<std::string>{RT_PLUGIN_ENTRY_SYMBOL});
   for (const std::string &needed : needed_libraries(library))
     BOOST_TEST(is_libc6_library(needed), needed);

@@ -54,7 +54,8 @@ static rt_status probe_validate(const rt_host_api *host, rt_job *job, rt_str arg
   (void)args_json;
   if (host->abi_major != RT_ABI_MAJOR || host->struct_size < sizeof(rt_host_api))
     return fail(host, job, RT_INTERNAL, "the host's table is not an ABI 1.x table", "");
-  if (host->job_id(job).len != 32) return fail(host, job, RT_INTERNAL, "job_id is not 32 digits", "");
+  if (host->job_id(job).len != 32)
+    return fail(host, job, RT_INTERNAL, "job_id is not 32 digits", "");
   (void)host->session_id(job);
   working_dir = host->working_dir(job);
   if (working_dir.len == 0 || working_dir.ptr[0] != '/')
@@ -88,7 +89,8 @@ static rt_status probe_execute(const rt_host_api *host, rt_job *job, rt_str args
   n = read(fd, content, sizeof content - 1);
   close(fd);
   if (n < 0) return fail(host, job, RT_FAILED, "cannot read probe.txt", "");
-  if (n == 0) return fail(host, job, RT_FAILED, "probe.txt is empty", "write a word into probe.txt");
+  if (n == 0)
+    return fail(host, job, RT_FAILED, "probe.txt is empty", "write a word into probe.txt");
   content[n] = '\0';
   if (!plain(str(content)) || !plain(resolved))
     return fail(host, job, RT_INTERNAL, "probe.txt or its path needs JSON escapes", "");
@@ -128,4 +130,6 @@ static const rt_plugin kPlugin = {
     .capabilities = kCapabilities,
 };
 
-RT_EXPORT const rt_plugin *runtimo_plugin_entry(void) { return &kPlugin; }
+RT_EXPORT const rt_plugin *runtimo_plugin_entry(void) {
+  return &kPlugin;
+}

@@ -62,7 +62,8 @@ inline std::vector<std::string> defined_dynamic_symbols(const std::filesystem::p
 // The shared libraries an ELF file needs (its DT_NEEDED entries, objdump -p).
 inline std::vector<std::string> needed_libraries(const std::filesystem::path &elf) {
   std::vector<std::string> names;
-  for (const auto &line : lines_of(run_ok({tool("RUNTIMO_TEST_OBJDUMP"), "-p", elf.string()}).out)) {
+  for (const auto &line :
+       lines_of(run_ok({tool("RUNTIMO_TEST_OBJDUMP"), "-p", elf.string()}).out)) {
     std::istringstream fields(line);
     std::string tag, name;
     if (fields >> tag >> name && tag == "NEEDED") names.push_back(name);

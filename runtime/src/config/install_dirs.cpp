@@ -16,7 +16,9 @@ bool is_within(const fs::path &path, const fs::path &dir) {
 
 }  // namespace
 
-fs::path plugin_dir_from_bin_dir() { return RUNTIMO_PLUGINDIR_FROM_BINDIR; }
+fs::path plugin_dir_from_bin_dir() {
+  return RUNTIMO_PLUGINDIR_FROM_BINDIR;
+}
 
 std::optional<fs::path> bundled_plugin_dir_for(const fs::path &exe, const fs::path &build_dir,
                                                const fs::path &build_plugin_dir) {

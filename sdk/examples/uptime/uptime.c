@@ -83,8 +83,9 @@ static rt_status uptime_execute(const rt_host_api *host, rt_job *job, rt_str arg
 static const rt_capability kUptime = {
     .struct_size = sizeof(rt_capability),
     .name = "Uptime",
-    .description = "How long the machine has been up and its CPUs idle, in seconds "
-                   "(from /proc/uptime).",
+    .description =
+        "How long the machine has been up and its CPUs idle, in seconds "
+        "(from /proc/uptime).",
     .args_schema = kSchema,
     .flags = RT_CAP_READ_ONLY | RT_CAP_IDEMPOTENT | RT_CAP_RESCUE,
     .validate = uptime_validate,
@@ -104,4 +105,6 @@ static const rt_plugin kPlugin = {
 };
 
 /* The one exported symbol (RT_PLUGIN_ENTRY_SYMBOL): no work, no failure, a static table. */
-RT_EXPORT const rt_plugin *runtimo_plugin_entry(void) { return &kPlugin; }
+RT_EXPORT const rt_plugin *runtimo_plugin_entry(void) {
+  return &kPlugin;
+}

@@ -36,7 +36,9 @@ std::string path_of(const boost::json::object &args) {
   return std::string(args.at("path").as_string());
 }
 
-bool is_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+bool is_space(unsigned char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r');
+}
 
 struct Counts {
   std::int64_t lines = 0, words = 0, bytes = 0;
@@ -79,10 +81,10 @@ struct WordCount {
       if (job.cancelled()) {
         ::close(fd);
         const bool late = job.remaining_ms() == 0;
-        return job.fail(late ? RT_TIMEOUT : RT_CANCELLED,
-                        "stopped counting " + resolved + " after " +
-                            std::to_string(counts.bytes) + " bytes",
-                        late ? "give the job a longer deadline" : "");
+        return job.fail(
+            late ? RT_TIMEOUT : RT_CANCELLED,
+            "stopped counting " + resolved + " after " + std::to_string(counts.bytes) + " bytes",
+            late ? "give the job a longer deadline" : "");
       }
       const ssize_t n = ::read(fd, buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
@@ -95,8 +97,10 @@ struct WordCount {
       counts.add(buf, static_cast<std::size_t>(n));
     }
     ::close(fd);
-    const boost::json::object data{
-        {"path", resolved}, {"lines", counts.lines}, {"words", counts.words}, {"bytes", counts.bytes}};
+    const boost::json::object data{{"path", resolved},
+                                   {"lines", counts.lines},
+                                   {"words", counts.words},
+                                   {"bytes", counts.bytes}};
     return job.output(data, std::to_string(counts.lines) + " lines, " +
                                 std::to_string(counts.words) + " words, " +
                                 std::to_string(counts.bytes) + " bytes in " + resolved);
