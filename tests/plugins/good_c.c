@@ -39,16 +39,12 @@ static const rt_capability kEcho = {
 
 static const rt_capability *const kCapabilities[] = {&kEcho};
 
-/* Built a second time as case `abi_1_0` with TEST_ABI_MINOR=0: a plugin of an older minor
- * still loads on a newer host. */
-#ifndef TEST_ABI_MINOR
-#define TEST_ABI_MINOR RT_ABI_MINOR
-#endif
-
+/* Built a second time as case `abi_1_0`, against the frozen ABI 1.0 header: a plugin of an
+ * older minor still loads on a newer host. */
 static const rt_plugin kPlugin = {
     .struct_size = sizeof(rt_plugin),
     .abi_major = RT_ABI_MAJOR,
-    .abi_minor = TEST_ABI_MINOR,
+    .abi_minor = RT_ABI_MINOR,
     .name = "good_c",
     .version = "1.0.0",
     .capability_count = 1,

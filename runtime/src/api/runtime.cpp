@@ -2,6 +2,7 @@
 // the executor, and answers the embedding API.
 #include <runtimo/runtime.hpp>
 
+#include "config/install_dirs.hpp"
 #include "config/settings.hpp"
 #include "exec/executor.hpp"
 #include "exec/job_snapshots.hpp"
@@ -142,7 +143,9 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
 
   plugin::LoadOptions load;
   if (options.load_plugins && (options.purpose == Purpose::run || options.purpose == Purpose::inspect)) {
-    if (options.load_build_plugins) load.dirs.emplace_back(RUNTIMO_BUILD_PLUGIN_DIR);
+    // The plugins that ship with this binary: the build's, or the installed ones beside it.
+    if (options.load_build_plugins)
+      if (auto bundled = config::bundled_plugin_dir()) load.dirs.push_back(std::move(*bundled));
     for (const auto &d : impl->settings.plugin_dirs) load.dirs.push_back(d);
     for (const auto &d : options.extra_plugin_dirs) load.dirs.push_back(d);
     load.only_for = options.only_plugin_for;

@@ -1,0 +1,271 @@
+/*
+ * runtimo/abi.h — the Runtimo plugin ABI, version 1.
+ *
+ * This header is the whole contract between the Runtimo host and a capability plugin. It is
+ * plain C99 so a plugin can be written in C, C++ or anything that speaks the C calling
+ * convention. A plugin author needs nothing else (sdk.hpp is an optional C++ convenience).
+ *
+ * The rules
+ * ---------
+ * 1. A plugin is a shared library named libcap_<name>.so that exports exactly one symbol,
+ *    RT_PLUGIN_ENTRY_SYMBOL ("runtimo_plugin_entry"), a function returning a pointer to a
+ *    static, immutable rt_plugin table. Build plugins with -fvisibility=hidden.
+ * 2. Versioning. The first three fields of rt_plugin (struct_size, abi_major, abi_minor) are
+ *    frozen for every ABI major, so the host can always read them. The host refuses a plugin
+ *    whose abi_major differs from RT_ABI_MAJOR or whose abi_minor is newer than the host's, and
+ *    then calls nothing else in it.
+ * 3. Structs are size-prefixed and append-only. Every struct crossing the boundary starts with
+ *    uint32_t struct_size = sizeof(the struct as the writer compiled it). New fields are only
+ *    ever added at the end in a new minor version. A reader uses only the prefix it knows; a
+ *    field that lies beyond struct_size is absent. Use RT_HAS_FIELD() for optional fields.
+ * 4. Only C types cross the boundary. Strings are UTF-8 (pointer, length) pairs (rt_str) and
+ *    are not NUL-terminated unless stated; JSON travels as UTF-8 text. No exceptions, no
+ *    C++ objects, and never free() memory the other side allocated: the side that allocates
+ *    owns.
+ * 5. Status codes, not exceptions. Every plugin entry point returns an rt_status. Error text
+ *    and a hint for the caller go through the host with set_error(). A C++ exception must
+ *    never leave a plugin function (sdk.hpp catches them and reports RT_INTERNAL).
+ * 6. The host, not the plugin, enforces the order: it checks the arguments against the
+ *    capability's JSON Schema, then calls validate(), and calls execute() only when both
+ *    passed, with the very same argument text. execute() may assume validate() accepted it.
+ * 7. Plugins reach the machine's shared state (journal, snapshots, policy, log) only through
+ *    the rt_host_api vtable passed to every call; they never open the journal or write to
+ *    stdout.
+ *
+ * Threading
+ * ---------
+ * The host may call validate() and execute() of the same capability from several threads at
+ * once, for different jobs, unless the capability sets RT_CAP_SERIAL (then the host serialises
+ * calls to that capability). Every rt_host_api function is thread-safe, but a given rt_job
+ * belongs to the call that received it: use it only on that call's thread and only until that
+ * call returns.
+ *
+ * Lifetime
+ * --------
+ * The host never unloads a plugin library while the process lives, so the rt_plugin table,
+ * the capability tables and every string in them must stay valid and unchanged for the life
+ * of the process (static storage is the norm).
+ */
+#ifndef RUNTIMO_ABI_H
+#define RUNTIMO_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- versions and export */
+
+#define RT_ABI_MAJOR 1
+#define RT_ABI_MINOR 0
+
+/* The name of the single symbol a plugin exports. */
+#define RT_PLUGIN_ENTRY_SYMBOL "runtimo_plugin_entry"
+
+#if defined(__GNUC__)
+#define RT_EXPORT __attribute__((visibility("default")))
+#else
+#define RT_EXPORT
+#endif
+
+/* True when a size-prefixed struct pointed to by `p` (of type `type`) contains `field`. */
+#define RT_HAS_FIELD(p, type, field) \
+  ((p) != NULL && (size_t)(p)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
+
+/* ---------------------------------------------------------------- basic types */
+
+/* Status of every plugin entry point and of the host services that can fail. */
+typedef int32_t rt_status;
+enum {
+  RT_OK = 0,           /* success */
+  RT_INVALID_ARGS = 1, /* the arguments are wrong: the caller must change them */
+  RT_DENIED = 2,       /* refused by policy (path policy, protected process, permissions) */
+  RT_NOT_FOUND = 3,    /* the target (file, process, ...) does not exist */
+  RT_FAILED = 4,       /* the capability ran and the operation failed */
+  RT_TIMEOUT = 5,      /* the job's deadline passed */
+  RT_CANCELLED = 6,    /* the job was cancelled */
+  RT_INTERNAL = 7      /* a bug or an unexpected condition inside the plugin or the host */
+};
+
+/* A UTF-8 string slice. `ptr` may be NULL only when `len` is 0. Not NUL-terminated unless
+ * the documentation of the function says so. */
+typedef struct rt_str {
+  const char *ptr;
+  size_t len;
+} rt_str;
+
+/* An opaque handle for one job. Valid only during the plugin call that received it, and
+ * only on that call's thread. */
+typedef struct rt_job rt_job;
+
+/* Capability flags (rt_capability.flags). */
+#define RT_CAP_READ_ONLY (1u << 0)     /* never changes the machine */
+#define RT_CAP_DESTRUCTIVE (1u << 1)   /* may destroy state (kill, delete, overwrite) */
+#define RT_CAP_IDEMPOTENT (1u << 2)    /* running twice has the same effect as once */
+#define RT_CAP_MUTATES_FILES (1u << 3) /* writes files: must call backup before mutating */
+#define RT_CAP_SPAWNS (1u << 4)        /* starts processes (through the host's spawn service) */
+#define RT_CAP_RESCUE (1u << 5)        /* allowed while the resource guard refuses others */
+#define RT_CAP_SERIAL (1u << 6)        /* not thread-safe: the host serialises its calls */
+#define RT_CAP_KNOWN_FLAGS ((1u << 7) - 1u)
+
+/* Access asked of the path policy. */
+#define RT_ACCESS_READ 1u
+#define RT_ACCESS_WRITE 2u
+
+/* Log levels for rt_host_api.log. */
+typedef int32_t rt_log_level;
+enum { RT_LOG_TRACE = 0, RT_LOG_DEBUG = 1, RT_LOG_INFO = 2, RT_LOG_WARNING = 3, RT_LOG_ERROR = 4 };
+
+/* What the host's snapshot provider knows about one process, read from /proc/<pid>/stat and
+ * /proc/<pid>/status without scanning all of /proc. The caller sets struct_size; the host
+ * fills at most that many bytes. */
+typedef struct rt_process_identity {
+  uint32_t struct_size;
+  int32_t exists;             /* 1 when /proc/<pid> exists (zombies included), else 0 */
+  int64_t pid;
+  int64_t ppid;
+  uint32_t uid;               /* the uid that owns the process (owner of /proc/<pid>) */
+  char state;                 /* the state letter of /proc/<pid>/stat: R S D Z T t X I ... */
+  uint8_t kernel_thread;      /* 1 for kernel threads (PF_KTHREAD) */
+  uint8_t reserved[2];
+  uint64_t start_time_ticks;  /* field 22 of /proc/<pid>/stat: clock ticks after boot */
+  char comm[64];              /* NUL-terminated command name (field 2, without parentheses) */
+} rt_process_identity;
+
+/* ---------------------------------------------------------------- host services */
+
+/*
+ * The vtable of services the host offers. The same table is passed to every plugin call; it
+ * lives for the life of the process. Every function is thread-safe. A function pointer may be
+ * NULL only if it lies beyond struct_size (check with RT_HAS_FIELD before using any field
+ * added after ABI 1.0).
+ *
+ * Strings a host function returns through an rt_str out-parameter are owned by the host and
+ * stay valid until the job ends (the plugin call that received `job` returns), unless stated
+ * otherwise.
+ */
+typedef struct rt_host_api {
+  uint32_t struct_size;
+  uint16_t abi_major; /* the host's RT_ABI_MAJOR */
+  uint16_t abi_minor; /* the host's RT_ABI_MINOR */
+
+  /* -- context ------------------------------------------------------------------------- */
+
+  /* The job id (32 lowercase hex digits). */
+  rt_str (*job_id)(const rt_job *job);
+  /* The session id the job belongs to, or an empty string. */
+  rt_str (*session_id)(const rt_job *job);
+  /* 1 when the job is a dry run: the plugin must not change the machine and should describe
+   * what it would do through set_output(). */
+  int32_t (*dry_run)(const rt_job *job);
+  /* The working directory relative paths are resolved against (absolute, NUL-terminated). */
+  rt_str (*working_dir)(const rt_job *job);
+  /* Milliseconds left before the job's deadline (0 when it has passed). Long-running code
+   * polls this or cancelled() and returns RT_TIMEOUT / RT_CANCELLED. */
+  int64_t (*remaining_ms)(const rt_job *job);
+  /* 1 when the job was cancelled or its deadline passed. */
+  int32_t (*cancelled)(const rt_job *job);
+
+  /* -- result -------------------------------------------------------------------------- */
+
+  /* Set the job's output: `data_json` is one JSON value (usually an object) and `message` a
+   * one-line human summary. The host copies both. Returns RT_INVALID_ARGS when data_json is
+   * not valid JSON. Calling it again replaces the previous output. */
+  rt_status (*set_output)(rt_job *job, rt_str data_json, rt_str message);
+  /* Record why the call failed: `status` (not RT_OK), a message that says what was wrong and
+   * the value that was wrong, and a hint saying how to fix it (may be empty). The host
+   * copies both strings. The plugin function then returns the same status. */
+  void (*set_error)(rt_job *job, rt_status status, rt_str message, rt_str hint);
+
+  /* -- journal (WAL service) ----------------------------------------------------------- */
+
+  /* Append an audit event to the job's record in the journal. `type` is a short name
+   * ([a-z0-9_.]+); the event is journaled as "job.note" with {"note": type, "data": payload}.
+   * payload_json must be a JSON object. Durable (fdatasync) before it returns. */
+  rt_status (*wal_event)(rt_job *job, rt_str type, rt_str payload_json);
+
+  /* -- snapshot provider --------------------------------------------------------------- */
+
+  /* Identity of one process, without scanning /proc. `out->struct_size` must be set by the
+   * caller. Returns RT_OK with out->exists = 0 when the process does not exist,
+   * RT_INVALID_ARGS for pid <= 0 or pid > INT32_MAX. */
+  rt_status (*process_identity)(rt_job *job, int64_t pid, rt_process_identity *out);
+
+  /* -- policy -------------------------------------------------------------------------- */
+
+  /* Check `path` (absolute, or relative to working_dir) against the one path policy for the
+   * access asked (RT_ACCESS_READ / RT_ACCESS_WRITE). Symlinks are resolved before the check;
+   * for a path that does not exist yet the deepest existing ancestor is resolved. On RT_OK
+   * `*resolved` (may be NULL) receives the resolved absolute path (NUL-terminated, valid until
+   * the job ends). On refusal returns RT_DENIED (protected file, outside the allowed
+   * prefixes), RT_INVALID_ARGS (empty, NUL byte, too long) or RT_NOT_FOUND, and has already
+   * recorded the reason with set_error(). */
+  rt_status (*check_path)(rt_job *job, rt_str path, uint32_t access, rt_str *resolved);
+
+  /* check_path(), then open the resolved path without following any symlink (openat2 with
+   * RESOLVE_NO_SYMLINKS, so a component swapped for a symlink after the check is refused),
+   * O_CLOEXEC | O_NOCTTY | O_NONBLOCK added to `open_flags`. On RT_OK *fd receives a file
+   * descriptor the plugin owns and must close(); `*resolved` (may be NULL) as check_path. */
+  rt_status (*open_path)(rt_job *job, rt_str path, uint32_t access, int32_t open_flags,
+                         int32_t *fd, rt_str *resolved);
+
+  /* May this job send signals to `pid`? RT_OK, or RT_DENIED for protected processes (pid 1
+   * and 2, kernel threads, the runtime, its ancestors, its session leader and process group
+   * leader, processes of configured protected units) with a message that names only the pid,
+   * RT_INVALID_ARGS for pid <= 0 or > INT32_MAX. A process that does not exist is not
+   * protected (RT_OK), so the answer reveals nothing about which processes exist. Reasons
+   * are recorded with set_error() as for check_path. */
+  rt_status (*check_process)(rt_job *job, int64_t pid);
+
+  /* -- log ----------------------------------------------------------------------------- */
+
+  /* Log a line into the host's log (stderr by default), tagged with the plugin and job. */
+  void (*log)(rt_job *job, rt_log_level level, rt_str message);
+} rt_host_api;
+
+/* ---------------------------------------------------------------- the plugin side */
+
+/* Check the arguments beyond what the schema says (cross-field rules, policy). Must not change
+ * the machine. Returns RT_OK, or a status with the reason given through host->set_error. */
+typedef rt_status (*rt_validate_fn)(const rt_host_api *host, rt_job *job, rt_str args_json);
+
+/* Do the work. Called only after the schema check and validate() passed, with the same
+ * `args_json`. Reports its result with host->set_output (RT_OK) or host->set_error. When
+ * host->dry_run(job) is 1 it must not change the machine. */
+typedef rt_status (*rt_execute_fn)(const rt_host_api *host, rt_job *job, rt_str args_json);
+
+/* One capability. All strings are NUL-terminated, UTF-8, and live as long as the process. */
+typedef struct rt_capability {
+  uint32_t struct_size;
+  const char *name;        /* [A-Za-z][A-Za-z0-9_]{0,63}, unique across all plugins */
+  const char *description; /* one line, shown by `runtimo list` and as the MCP tool text */
+  const char *args_schema; /* JSON Schema draft-07 text with "$schema" explicit, type object */
+  uint32_t flags;          /* RT_CAP_* */
+  rt_validate_fn validate; /* required */
+  rt_execute_fn execute;   /* required */
+} rt_capability;
+
+/* The plugin table returned by the entry symbol. */
+typedef struct rt_plugin {
+  /* frozen for every ABI major: */
+  uint32_t struct_size;
+  uint16_t abi_major; /* RT_ABI_MAJOR the plugin was built with */
+  uint16_t abi_minor; /* RT_ABI_MINOR the plugin was built with */
+  /* ABI 1.0: */
+  const char *name;    /* plugin name, [a-z0-9_]+ */
+  const char *version; /* the plugin's own version, e.g. "1.0.0" */
+  uint32_t capability_count;
+  const rt_capability *const *capabilities; /* capability_count pointers */
+} rt_plugin;
+
+/* The entry point every plugin exports under RT_PLUGIN_ENTRY_SYMBOL. Must not fail, block or
+ * have side effects: return a pointer to a static table. */
+typedef const rt_plugin *(*rt_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* RUNTIMO_ABI_H */
