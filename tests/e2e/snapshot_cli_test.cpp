@@ -6,56 +6,69 @@
 
 #include "cli_runner.hpp"
 
+#include <array>
 #include <fstream>
 
 using namespace runtimo::test;
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-// Snapshots and the pipeline run no program (no ps, no shell): the only exec is runtimo's own,
-// and the only process a job starts is the worker its plugin runs in (forked from the one
-// thread the worker pool keeps for that).
-BOOST_AUTO_TEST_CASE(a_job_runs_no_program_and_starts_only_its_worker) {
+namespace {
+
+// What `runtimo run FileRead` execs and forks with `config_text` (strace -f): {execs,
+// processes, threads}; every exec must be runtimo's own. The result must carry both snapshots.
+std::array<int, 3> starts_of_a_job(const Cli &cli, const std::string &config_text) {
+  const fs::path trace = cli.dir / "trace.txt", config = cli.dir / "config.json";
+  std::ofstream(config) << config_text;
+  const Captured c = run_capture({"/usr/bin/strace", "-f", "-qq", "-o", trace.string(), "-e",
+                                  "trace=execve,execveat,clone,clone3,fork,vfork", cli.bin, "run",
+                                  "FileRead", R"({"path":"/etc/hostname"})", "--home",
+                                  cli.home.string(), "--config", config.string(), "--json"});
+  BOOST_TEST_INFO(c.err);
+  BOOST_REQUIRE(c.exit_code == 0);
+  std::ifstream in(trace);
+  std::array<int, 3> counts{0, 0, 0};
+  std::string all;
+  for (std::string l; std::getline(in, l);) {
+    if (l.find('(') == std::string::npos) continue;
+    all += l + "\n";
+    if (l.find("execve(") != std::string::npos || l.find("execveat(") != std::string::npos) {
+      ++counts[0];
+      BOOST_TEST(l.find("execve(\"" + cli.bin + "\"") != std::string::npos, l);
+    } else if (l.find("CLONE_THREAD") != std::string::npos) {
+      ++counts[2];
+    } else if (l.find("clone") != std::string::npos || l.find("fork(") != std::string::npos) {
+      ++counts[1];
+    }
+  }
+  BOOST_TEST_MESSAGE("trace:\n" << all);
+  const json::value r = json::parse(c.out);
+  BOOST_TEST(r.at("telemetry").at("before").at("memory").at("total_bytes").to_number<double>() > 0);
+  BOOST_TEST(r.at("processes").at("after").at("total").to_number<long>() > 1);
+  return counts;
+}
+
+}  // namespace
+
+// Snapshots and the pipeline run no program (no ps, no shell): the only exec is runtimo's own.
+// A bundled plugin runs in the host (the default config trusts them): no process, no thread.
+// A supervised plugin's job starts exactly one process, its worker, forked from the one thread
+// the worker pool keeps for that.
+BOOST_AUTO_TEST_CASE(a_job_runs_no_program_and_starts_at_most_its_worker) {
   // .ci/install-deps installs strace: without it this test fails rather than passing unseen.
   BOOST_REQUIRE_MESSAGE(::access("/usr/bin/strace", X_OK) == 0,
                         "strace is not installed: run .ci/install-deps");
   Cli cli;
-  const fs::path trace = cli.dir / "trace.txt";
-  const fs::path full = cli.dir / "full.json";
-  std::ofstream(full) << R"({"guard":{"enabled":false},"snapshots":{"mode":"full"}})";
-  const Captured c = run_capture({"/usr/bin/strace", "-f", "-qq", "-o", trace.string(), "-e",
-                                  "trace=execve,execveat,clone,clone3,fork,vfork", cli.bin, "run",
-                                  "FileRead", R"({"path":"/etc/hostname"})", "--home",
-                                  cli.home.string(), "--config", full.string(), "--json"});
-  BOOST_TEST_INFO(c.err);
-  BOOST_REQUIRE(c.exit_code == 0);
-  std::ifstream in(trace);
-  std::vector<std::string> calls;
-  for (std::string line; std::getline(in, line);)
-    if (line.find('(') != std::string::npos) calls.push_back(line);
-  BOOST_TEST_INFO_SCOPE("trace: " << [&] {
-    std::string all;
-    for (const auto &l : calls) all += l + "\n";
-    return all;
-  }());
-  int execs = 0, processes = 0, threads = 0;
-  for (const auto &l : calls) {
-    if (l.find("execve(") != std::string::npos || l.find("execveat(") != std::string::npos) {
-      ++execs;
-      BOOST_TEST(l.find("execve(\"" + cli.bin + "\"") != std::string::npos);
-    } else if (l.find("CLONE_THREAD") != std::string::npos) {
-      ++threads;
-    } else if (l.find("clone") != std::string::npos || l.find("fork(") != std::string::npos) {
-      ++processes;
-    }
-  }
-  BOOST_TEST(execs == 1);
-  BOOST_TEST(processes == 1);  // the worker
-  BOOST_TEST(threads == 1);    // the thread workers are forked from
-  // And the job's result still carries both snapshots.
-  const json::value r = json::parse(c.out);
-  BOOST_TEST(r.at("telemetry").at("before").at("memory").at("total_bytes").to_number<double>() > 0);
-  BOOST_TEST(r.at("processes").at("after").at("total").to_number<long>() > 1);
+  const auto in_host = starts_of_a_job(cli, R"({"guard":{"enabled":false},"snapshots":{"mode":"full"}})");
+  BOOST_TEST(in_host[0] == 1);
+  BOOST_TEST(in_host[1] == 0);
+  BOOST_TEST(in_host[2] == 0);
+  const auto supervised = starts_of_a_job(
+      cli, R"({"guard":{"enabled":false},"snapshots":{"mode":"full"},
+              "plugins":{"file_read":{"isolation":"worker"}}})");
+  BOOST_TEST(supervised[0] == 1);
+  BOOST_TEST(supervised[1] == 1);  // the worker
+  BOOST_TEST(supervised[2] == 1);  // the thread workers are forked from
 }
 
 BOOST_AUTO_TEST_CASE(run_json_carries_the_delta_of_a_kill) {
