@@ -173,6 +173,7 @@ void prepare_job(Admission &a, const Services &services) {
   job.deadline = a.t0 + a.options.timeout.value_or(services.default_deadline);
   job.capability = a.cap;
   job.services = &services;
+  job.args = &a.args;
 }
 
 rt_str args_of(const Admission &a) { return rt_str{a.args_text.data(), a.args_text.size()}; }

@@ -8,6 +8,7 @@
 // plugin hands over (messages, hints) is repaired to valid UTF-8 before the host keeps it.
 #include "exec/host_api.hpp"
 
+#include "exec/job_arguments.hpp"
 #include "exec/job_context.hpp"
 #include "exec/job_handles.hpp"
 #include "exec/job_snapshots.hpp"
@@ -280,6 +281,34 @@ void log_line(rt_job *handle, rt_log_level level, rt_str message) {
   }
 }
 
+rt_status arg(rt_job *handle, rt_str pointer, rt_json_kind *kind, rt_str *value) {
+  JobAccess job(handle);
+  if (!job || job->args == nullptr) return RT_INVALID_ARGS;
+  try {
+    ArgumentAnswer a = argument_at(*job->args, view(pointer));
+    if (kind != nullptr) *kind = a.kind;
+    if (a.status == RT_OK && value != nullptr) *value = job->keep(std::move(a.text));
+    if (a.status == RT_INVALID_ARGS) record_error(*job, a.status, a.error, {});
+    return a.status;
+  } catch (const std::exception &e) {
+    record_error(*job, RT_INTERNAL, std::string("arg failed: ") + e.what(), {});
+    return RT_INTERNAL;
+  }
+}
+
+rt_status arg_int(rt_job *handle, rt_str pointer, int64_t *out) {
+  JobAccess job(handle);
+  if (!job || job->args == nullptr) return RT_INVALID_ARGS;
+  try {
+    const ArgumentAnswer a = integer_at(*job->args, view(pointer), out);
+    if (a.status == RT_INVALID_ARGS) record_error(*job, a.status, a.error, {});
+    return a.status;
+  } catch (const std::exception &e) {
+    record_error(*job, RT_INTERNAL, std::string("arg_int failed: ") + e.what(), {});
+    return RT_INTERNAL;
+  }
+}
+
 const rt_host_api kHostApi{
     sizeof(rt_host_api),
     RT_ABI_MAJOR,
@@ -300,6 +329,8 @@ const rt_host_api kHostApi{
     &log_line,
     &telemetry,
     &processes,
+    &arg,
+    &arg_int,
 };
 
 }  // namespace

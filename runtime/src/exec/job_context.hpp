@@ -69,6 +69,7 @@ struct Job {
   std::chrono::steady_clock::time_point deadline;
   const plugin::LoadedCapability *capability = nullptr;
   const Services *services = nullptr;
+  const boost::json::value *args = nullptr;  // the parsed arguments (rt_host_api.arg)
   JobPhase phase = JobPhase::validate;
 
   // Reported by the plugin, guarded by `mutex` (a plugin may call from several threads).

@@ -2,6 +2,7 @@
 // requests and their replies mirror the host side's dispatch in worker_pool.cpp, op by op.
 #include "exec/worker_process.hpp"
 
+#include "exec/job_arguments.hpp"
 #include "exec/job_handles.hpp"
 
 #include <runtimo/abi.h>
@@ -172,11 +173,37 @@ rt_status processes(rt_job *handle, rt_str query_json, rt_str *out) {
   return capture(handle, "processes", query_json, out);
 }
 
+// The arguments are the worker's own copy: answered here, as the host would (job_arguments).
+// (The handle is looked up once per call: the reason is recorded after it is let go.)
+rt_status arg(rt_job *handle, rt_str pointer, rt_json_kind *kind, rt_str *value) {
+  ArgumentAnswer a;
+  {
+    JobAccess job(handle);
+    if (!job || job->args == nullptr) return RT_INVALID_ARGS;
+    a = argument_at(*job->args, view(pointer));
+    if (a.status == RT_OK && value != nullptr) *value = job->keep(std::move(a.text));
+  }
+  if (kind != nullptr) *kind = a.kind;
+  if (a.status == RT_INVALID_ARGS) set_error(handle, a.status, str(a.error), rt_str{"", 0});
+  return a.status;
+}
+
+rt_status arg_int(rt_job *handle, rt_str pointer, int64_t *out) {
+  ArgumentAnswer a;
+  {
+    JobAccess job(handle);
+    if (!job || job->args == nullptr) return RT_INVALID_ARGS;
+    a = integer_at(*job->args, view(pointer), out);
+  }
+  if (a.status == RT_INVALID_ARGS) set_error(handle, a.status, str(a.error), rt_str{"", 0});
+  return a.status;
+}
+
 const rt_host_api kWorkerApi{
     sizeof(rt_host_api), RT_ABI_MAJOR, RT_ABI_MINOR, &job_id,      &session_id,    &dry_run,
     &working_dir,        &remaining_ms, &cancelled,  &set_output, &set_error,      &wal_event,
     &process_identity,   &check_path,   &open_path,  &check_process, &log_line,    &telemetry,
-    &processes,
+    &processes,        &arg,          &arg_int,
 };
 
 // Every process still below the worker (its children, and the orphans it adopted as a
@@ -280,6 +307,9 @@ void run_worker(WorkerChannel channel, const plugin::PluginRegistry &registry) {
       job.dry_run = h.at("dry_run").as_bool();
       job.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(h.at("remaining_ms").to_number<std::int64_t>());
       job.capability = cap;
+      boost::system::error_code ec;
+      const json::value args_value = json::parse(parts[4], ec);  // checked by the host already
+      job.args = &args_value;
       const bool validating = h.at("phase").as_string() == "validate";
       job.phase = validating ? JobPhase::validate : JobPhase::execute;
       const rt_str args{parts[4].data(), parts[4].size()};

@@ -1,5 +1,5 @@
 /*
- * runtimo/abi.h — the Runtimo plugin ABI, version 1 (current minor: 1.1).
+ * runtimo/abi.h — the Runtimo plugin ABI, version 1 (current minor: 1.2).
  *
  * This header is the whole contract between the Runtimo host and a capability plugin. It is
  * plain C99 so a plugin can be written in C, C++ or anything that speaks the C calling
@@ -59,6 +59,21 @@
  * hands over is journaled bounded: strings past journal.max_output_bytes and values that do not
  * fit a line of journal.max_line_bytes are cut, with their size and SHA-256 recorded.
  *
+ * Limits
+ * ------
+ * A plugin whose tables pass these is loaded; one that does not is refused with the reason:
+ *   plugin name        [a-z0-9_]+, at most 64 bytes; version at most 64 bytes
+ *   capabilities       at most 256 per plugin; names [A-Za-z][A-Za-z0-9_]{0,63}, unique
+ *                      across all plugins (compared case-insensitively, '_' and '-' ignored)
+ *   description        at most 4096 bytes
+ *   args_schema        at most 1 MiB of JSON Schema draft-07; each "pattern" at most 4096
+ *                      bytes of RE2 syntax (no backreferences or lookaround)
+ * and at run time:
+ *   JSON               what a plugin hands over (output data, notes, snapshot requests) and
+ *                      its arguments nest at most 32 levels deep
+ *   the journal        keeps at most journal.max_line_bytes (64 KiB) per event: larger values
+ *                      are cut there (see "Text"); the caller still receives the whole output
+ *
  * Lifetime
  * --------
  * The host never unloads a plugin library while the process lives (it keeps every library it
@@ -79,7 +94,7 @@ extern "C" {
 /* ---------------------------------------------------------------- versions and export */
 
 #define RT_ABI_MAJOR 1
-#define RT_ABI_MINOR 1
+#define RT_ABI_MINOR 2
 
 /* The name of the single symbol a plugin exports. */
 #define RT_PLUGIN_ENTRY_SYMBOL "runtimo_plugin_entry"
@@ -133,6 +148,18 @@ typedef struct rt_job rt_job;
 /* Access asked of the path policy. */
 #define RT_ACCESS_READ 1u
 #define RT_ACCESS_WRITE 2u
+
+/* What a JSON value is (rt_host_api.arg, ABI 1.2). */
+typedef int32_t rt_json_kind;
+enum {
+  RT_JSON_ABSENT = 0, /* nothing at that pointer */
+  RT_JSON_NULL = 1,
+  RT_JSON_BOOL = 2,
+  RT_JSON_NUMBER = 3,
+  RT_JSON_STRING = 4,
+  RT_JSON_ARRAY = 5,
+  RT_JSON_OBJECT = 6
+};
 
 /* Log levels for rt_host_api.log. */
 typedef int32_t rt_log_level;
@@ -276,6 +303,24 @@ typedef struct rt_host_api {
    * processes come in tree order, each with its "depth". CPU % covers the interval since the
    * host's previous process scan (-1 when there was none). Calls: validate, execute. */
   rt_status (*processes)(rt_job *job, rt_str query_json, rt_str *out);
+
+  /* -- arguments, ABI 1.2 (check RT_HAS_FIELD before use): a C plugin needs no JSON parser -- */
+
+  /* The member of the job's arguments at `pointer`, an RFC 6901 JSON pointer ("" is the whole
+   * object, "/path", "/files/0/name"; "~1" is '/' and "~0" is '~' in a name). On RT_OK
+   * `*kind` says what it is and `*value` (may be NULL) holds it: a string's text, unescaped
+   * (UTF-8, not NUL-terminated); a number, "true", "false", "null", an array or an object as
+   * compact JSON text (a number with a fraction or an exponent may read "1.5E0"). Owned by the host, valid until the job
+   * ends. Nothing at that pointer is RT_NOT_FOUND with *kind = RT_JSON_ABSENT, and is not
+   * recorded as an error (an absent optional member is normal); a malformed pointer is
+   * RT_INVALID_ARGS with the reason recorded. Calls: validate, execute. */
+  rt_status (*arg)(rt_job *job, rt_str pointer, rt_json_kind *kind, rt_str *value);
+
+  /* The integer at `pointer`: a JSON number written without fraction or exponent, within
+   * int64 — what the schema check accepts as "integer" (5 and -0 yes; 5.0, 5e0, "5" no).
+   * RT_NOT_FOUND (not recorded) when absent; RT_INVALID_ARGS with the reason recorded when
+   * the member is not such an integer. Calls: validate, execute. */
+  rt_status (*arg_int)(rt_job *job, rt_str pointer, int64_t *out);
 } rt_host_api;
 
 /* ---------------------------------------------------------------- the plugin side */
