@@ -80,6 +80,9 @@ std::int64_t number(const json::object &head, const char *key) {
 rt_str rt(std::string_view s) { return rt_str{s.data(), s.size()}; }
 std::string_view view(rt_str s) { return s.ptr == nullptr ? std::string_view{} : std::string_view{s.ptr, s.len}; }
 
+// Requests the worker does not wait on (it answers its plugin itself): output, errors, logs.
+bool is_one_way(std::string_view op) { return op == "set_output" || op == "set_error" || op == "log"; }
+
 // The i-th part of a request's body, or "" (a malformed request is served as empty text).
 std::string_view part(const std::vector<std::string_view> &parts, std::size_t i) {
   return i < parts.size() ? parts[i] : std::string_view{};
@@ -277,7 +280,6 @@ CallOutcome WorkerPool::call(Job &job, rt_str args) {
       if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0) break;  // only the pidfd: it died
       std::optional<Frame> frame;
       try {
-        set_timeouts(w->channel.fd(), until);
         frame = w->channel.receive();
       } catch (const std::exception &e) {
         log::write(log::Level::warning, std::string("worker channel: ") + e.what(), job.id, cap.plugin_name);
@@ -291,7 +293,7 @@ CallOutcome WorkerPool::call(Job &job, rt_str args) {
       }
       if (frame->fd >= 0) ::close(frame->fd);  // workers send no descriptors
       Frame reply = serve(*frame, lent.handle());
-      sent = w->channel.send(reply);
+      if (!is_one_way(member(frame->head, "op"))) sent = w->channel.send(reply);
       if (reply.fd >= 0) ::close(reply.fd);
     }
   }

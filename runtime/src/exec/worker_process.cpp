@@ -54,6 +54,14 @@ std::optional<Frame> ask(json::object head, std::string body = {}) {
   }
 }
 
+// A request the host answers nothing to (output, errors, logs): it is served in order with the
+// rest, and the worker answers its plugin itself. False when the host has gone.
+bool tell(json::object head, std::string body) {
+  if (g_worker == nullptr || ::getpid() != g_worker->pid) return false;
+  std::lock_guard lock(g_worker->mutex);
+  return g_worker->channel.send(Frame{std::move(head), std::move(body), -1});
+}
+
 rt_status status_of(const std::optional<Frame> &reply) {
   if (!reply) return RT_INTERNAL;
   const auto *s = reply->head.if_contains("status");
@@ -93,16 +101,26 @@ int32_t cancelled(const rt_job *handle) {
 
 // -- the services, asked of the host
 
+// The status is the worker's to give (the host would give the same: the phase is known here,
+// and the data is checked as the host checks it); the output goes to the host without a
+// round trip, and the host, which records it, checks it again.
+// (The handle is held while the request is sent: the call cannot end, and another begin, in
+// between, so a stray thread's output never lands in another job.)
 rt_status set_output(rt_job *handle, rt_str data_json, rt_str message) {
   JobAccess job(handle);
   if (!job) return RT_INVALID_ARGS;
-  return status_of(ask({{"op", "set_output"}}, pack_parts({view(data_json), view(message)})));
+  boost::system::error_code ec;
+  if (job->phase == JobPhase::execute) json::parse(view(data_json), ec);
+  const bool accepted = job->phase == JobPhase::execute && !ec;
+  // Refused or not, the host is told: it records the output, or why it was refused.
+  if (!tell({{"op", "set_output"}}, pack_parts({view(data_json), view(message)}))) return RT_INTERNAL;
+  return accepted ? RT_OK : RT_INVALID_ARGS;
 }
 
 void set_error(rt_job *handle, rt_status status, rt_str message, rt_str hint) {
   JobAccess job(handle);
   if (!job) return;
-  ask({{"op", "set_error"}, {"status", status}}, pack_parts({view(message), view(hint)}));
+  tell({{"op", "set_error"}, {"status", status}}, pack_parts({view(message), view(hint)}));
 }
 
 rt_status wal_event(rt_job *handle, rt_str type, rt_str payload_json) {
@@ -155,7 +173,7 @@ rt_status check_process(rt_job *handle, int64_t pid) {
 void log_line(rt_job *handle, rt_log_level level, rt_str message) {
   JobAccess job(handle);
   if (!job) return;
-  ask({{"op", "log"}, {"level", level}}, pack_parts({view(message)}));
+  tell({{"op", "log"}, {"level", level}}, pack_parts({view(message)}));
 }
 
 rt_status capture(rt_job *handle, const char *op, rt_str request, rt_str *out) {
