@@ -17,7 +17,7 @@ namespace json = boost::json;
 
 constexpr std::size_t kCapabilityV1Size =
     offsetof(rt_capability, execute) + sizeof(rt_capability::execute);
-constexpr std::size_t kMaxNameBytes = 256;
+constexpr std::size_t kMaxNameBytes = 64;  // what is_valid_capability_name allows
 constexpr std::size_t kMaxDescriptionBytes = 4096;
 constexpr std::size_t kMaxSchemaBytes = 1 << 20;
 // How many schema problems a rejection reason quotes.
@@ -69,9 +69,11 @@ bool read_capability(const rt_capability *capability, std::size_t index,
   std::memset(&cap, 0, sizeof cap);
   std::memcpy(&cap, capability, size);
 
-  const auto name = read_c_string(cap.name, kMaxNameBytes);
+  out.flags = cap.flags;
+  std::string problem;
+  const auto name = read_c_string(cap.name, kMaxNameBytes, problem);
   if (!name) {
-    reason = who + " has no name (NULL or not NUL-terminated)";
+    reason = who + ": the capability name " + problem;
     return false;
   }
   if (!is_valid_capability_name(*name)) {
@@ -80,10 +82,15 @@ bool read_capability(const rt_capability *capability, std::size_t index,
              "[A-Za-z][A-Za-z0-9_]{0,63}";
     return false;
   }
-  who = path.string() + ": capability " + std::string(*name) + of_plugin;
+  out.name = std::string(*name);
+  who = path.string() + ": capability " + out.name + of_plugin;
 
-  const auto description = read_c_string(cap.description, kMaxDescriptionBytes);
-  if (!description || description->find_first_not_of(" \t\r\n") == std::string_view::npos) {
+  const auto description = read_c_string(cap.description, kMaxDescriptionBytes, problem);
+  if (!description) {
+    reason = who + ": the description " + problem;
+    return false;
+  }
+  if (description->find_first_not_of(" \t\r\n") == std::string_view::npos) {
     reason = who + ": the description is empty (it is what agents read to choose a tool)";
     return false;
   }
@@ -101,10 +108,9 @@ bool read_capability(const rt_capability *capability, std::size_t index,
     return false;
   }
 
-  const auto schema_text = read_c_string(cap.args_schema, kMaxSchemaBytes);
+  const auto schema_text = read_c_string(cap.args_schema, kMaxSchemaBytes, problem);
   if (!schema_text) {
-    reason = who + ": args_schema is NULL or longer than " + std::to_string(kMaxSchemaBytes) +
-             " bytes";
+    reason = who + ": args_schema " + problem;
     return false;
   }
   boost::system::error_code ec;
@@ -122,12 +128,10 @@ bool read_capability(const rt_capability *capability, std::size_t index,
   }
   if (verdicts != nullptr && !known) verdicts->record(*schema_text);
 
-  out.name = std::string(*name);
   out.description = std::string(*description);
   out.schema_text = std::string(*schema_text);
   out.schema = std::move(schema);
   out.compiled = std::move(compiled);
-  out.flags = cap.flags;
   out.validate = cap.validate;
   out.execute = cap.execute;
   return true;

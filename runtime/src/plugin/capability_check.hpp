@@ -21,7 +21,8 @@
 namespace runtimo::plugin {
 
 // Checks capability number `index` (0-based) of plugin `plugin_name`. On success fills `out`
-// except the plugin provenance fields; otherwise returns false with `reason`.
+// except the plugin provenance fields; otherwise returns false with `reason`, and `out.flags`
+// and `out.name` hold what could be read before the problem (the name once it was valid).
 // `verdicts` (may be null) remembers schemas that passed the meta-schema.
 bool read_capability(const rt_capability *capability, std::size_t index,
                      std::string_view plugin_name, const std::filesystem::path &path,
