@@ -60,25 +60,24 @@ bool check_plugin_table(const rt_plugin *table, const std::filesystem::path &pat
   for (std::uint32_t i = 0; i < plugin.capability_count; ++i) {
     LoadedCapability capability;
     CapabilityReport report;
-    if (!read_capability(plugin.capabilities[i], i, out.name, path, verdicts, capability,
-                         report.problem)) {
-      report.name = capability.name;
-      report.flags = capability.flags;
-      if (first_problem.empty()) first_problem = report.problem;
-      out.reports.push_back(std::move(report));
-      continue;
-    }
+    std::string problem;
+    const bool valid = read_capability(plugin.capabilities[i], i, out.name, path, verdicts,
+                                       capability, problem, report.problem);
     report.name = capability.name;
     report.flags = capability.flags;
-    const auto [it, fresh] =
-        seen.emplace(normalise_capability_name(capability.name), capability.name);
-    if (!fresh) {
-      report.problem = who + " offers the capability " + capability.name + " twice (as " +
-                       it->second + " and " + capability.name +
-                       "; names are compared ignoring case, '_' and '-')";
-      if (first_problem.empty()) first_problem = report.problem;
+    if (valid) {
+      const auto [it, fresh] =
+          seen.emplace(normalise_capability_name(capability.name), capability.name);
+      if (!fresh) {
+        const std::string twice = " twice (as " + it->second + " and " + capability.name +
+                                  "; names are compared ignoring case, '_' and '-')";
+        report.problem = "offered" + twice;
+        problem = who + " offers the capability " + capability.name + twice;
+      }
     }
+    if (first_problem.empty()) first_problem = std::move(problem);
     out.reports.push_back(std::move(report));
+    if (!valid) continue;
     capability.plugin_name = out.name;
     capability.plugin_version = out.version;
     capability.plugin_path = path;
