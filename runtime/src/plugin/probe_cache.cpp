@@ -44,10 +44,10 @@ ProbeCache::ProbeCache(fs::path file) : file_(std::move(file)) {
   if (!text.starts_with(kHeader)) return;
   ours_ = true;
   text_ = text.substr(kHeader.size() - 1);  // keep the header's '\n': every line follows one
+  torn_tail_ = !text_.ends_with('\n');
 }
 
 std::optional<ProbeVerdict> ProbeCache::find(const fs::path &plugin, const FileIdentity &identity) const {
-  if (text_.empty()) return std::nullopt;
   const std::string key = "\n" + line_key(plugin, identity);
   const std::size_t at = text_.rfind(key);  // the latest, should runners have raced
   if (at == std::string::npos) return std::nullopt;
@@ -63,19 +63,22 @@ std::optional<ProbeVerdict> ProbeCache::find(const fs::path &plugin, const FileI
 void ProbeCache::remember(const fs::path &plugin, const FileIdentity &identity,
                           const ProbeVerdict &verdict) {
   if (!verdict.worth_remembering()) return;
-  fresh_.push_back(line_key(plugin, identity) + json::serialize(verdict.to_json(false)) + "\n");
+  std::string line = line_key(plugin, identity) + json::serialize(verdict.to_json(false)) + "\n";
+  if (!text_.ends_with('\n')) text_ += '\n';  // find() sees it at once
+  text_ += line;
+  fresh_.push_back(std::move(line));
 }
 
 void ProbeCache::save() {
   if (fresh_.empty()) return;
-  std::string lines = ours_ && !text_.ends_with('\n') ? "\n" : "";  // after a torn line
+  std::string lines = torn_tail_ ? "\n" : "";
   for (const std::string &line : fresh_) lines += line;
-  if (ours_ && text_.size() + lines.size() <= kMaxBytes) {
+  if (ours_ && text_.size() <= kMaxBytes) {
     const int fd = ::open(file_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return;
     const bool ok = write_all(fd, lines);
     ::close(fd);
-    if (ok) text_ += lines, fresh_.clear();
+    if (ok) fresh_.clear(), torn_tail_ = false;
     return;
   }
   // Another host's file, none, or one grown too big: start again with this save's verdicts.
@@ -89,7 +92,7 @@ void ProbeCache::save() {
     return;
   }
   ours_ = true;
-  text_ = "\n" + lines;
+  torn_tail_ = false;
   fresh_.clear();
 }
 

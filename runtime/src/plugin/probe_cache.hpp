@@ -28,7 +28,7 @@ class ProbeCache {
   // Reads `file` if it exists and belongs to this host.
   explicit ProbeCache(std::filesystem::path file);
 
-  // The verdict last remembered for `plugin` as it is now (`identity`).
+  // The verdict last remembered (read or since) for `plugin` as it is now (`identity`).
   std::optional<ProbeVerdict> find(const std::filesystem::path &plugin,
                                    const FileIdentity &identity) const;
   // Remembers a verdict worth remembering (ProbeVerdict::worth_remembering); save() writes it.
@@ -42,7 +42,9 @@ class ProbeCache {
  private:
   std::filesystem::path file_;
   bool ours_ = false;       // the file exists with this host's header
-  std::string text_;        // the file's lines after the header, each preceded by '\n'
+  bool torn_tail_ = false;  // its last line has no '\n' (a writer died mid-line)
+  // The file's lines after the header and those remembered since, each preceded by '\n'.
+  std::string text_;
   std::vector<std::string> fresh_;  // lines to write
 };
 

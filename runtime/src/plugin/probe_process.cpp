@@ -43,11 +43,30 @@ void write_all(int fd, std::string_view bytes) {
   }
 }
 
+// Every signal back to its default action and unblocked, as after exec: a crash handler the
+// host installed (a test framework's, a crash reporter's) would otherwise turn the plugin's
+// SIGSEGV into an exit of its own choosing.
+void default_signals() {
+  struct sigaction action{};
+  action.sa_handler = SIG_DFL;
+  ::sigemptyset(&action.sa_mask);
+  for (int signal = 1; signal < NSIG; ++signal)
+    if (signal != SIGKILL && signal != SIGSTOP) ::sigaction(signal, &action, nullptr);
+  sigset_t none;
+  ::sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
 [[noreturn]] void run_probe_child(const fs::path &file, schema::MetaVerdicts *verdicts, int fd,
                                   pid_t host) {
+  default_signals();
   ::setpgid(0, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != host) ::_exit(1);  // the host is already gone
+  // Registered last, so it runs first: exit() called by plugin code ends the probe with its
+  // status and none of the host's exit handlers (they could remove the host's socket or
+  // flush its buffers a second time); only those the plugin registered since run before it.
+  ::on_exit([](int status, void *) { ::_exit(status); }, nullptr);
   ::dup2(STDERR_FILENO, STDOUT_FILENO);  // a plugin's printf never reaches the host's stdout
   try {
     PluginLoad load;
