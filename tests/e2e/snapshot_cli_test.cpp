@@ -20,6 +20,9 @@ BOOST_AUTO_TEST_CASE(a_job_starts_no_process_and_no_thread) {
   const fs::path trace = cli.dir / "trace.txt";
   const fs::path full = cli.dir / "full.json";
   std::ofstream(full) << R"({"guard":{"enabled":false},"snapshots":{"mode":"full"}})";
+  // A plugin file new to the home is probed in a child process once, at load, before any job;
+  // the home remembers the verdict, so the traced command below loads without one.
+  BOOST_REQUIRE(cli({"run", "FileRead", R"({"path":"/etc/hostname"})"}).exit_code == 0);
   const Captured c = run_capture({"/usr/bin/strace", "-f", "-qq", "-o", trace.string(), "-e",
                                   "trace=execve,execveat,clone,clone3,fork,vfork", cli.bin, "run",
                                   "FileRead", R"({"path":"/etc/hostname"})", "--home",
