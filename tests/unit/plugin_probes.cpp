@@ -128,6 +128,25 @@ BOOST_AUTO_TEST_CASE(no_probe_outlives_the_load_that_started_it) {
   BOOST_TEST(children().empty(), "left behind: " << children());
 }
 
+BOOST_AUTO_TEST_CASE(a_host_that_ignores_sigchld_still_gets_verdicts_it_can_trust) {
+  // The kernel then reaps the probes itself: a verdict on the pipe still counts, a death
+  // without one cannot be told from another and is neither believed nor remembered.
+  struct sigaction ignore{}, previous{};
+  ignore.sa_handler = SIG_IGN;
+  BOOST_TEST_REQUIRE(::sigaction(SIGCHLD, &ignore, &previous) == 0);
+  TempDir home;
+  ProbeCache cache(home / "plugin-probes");
+  const auto registry = PluginRegistry::load(options_for({case_dir("good_c"), case_dir("ctor_segv")}, &cache));
+  ::sigaction(SIGCHLD, &previous, nullptr);
+  BOOST_TEST(registry->find("Echo") != nullptr);
+  const PluginRecord &crashed = record_of(*registry, case_file("ctor_segv"));
+  BOOST_TEST(!crashed.loaded);
+  BOOST_TEST(crashed.probe == "failed");
+  BOOST_TEST(contains(crashed.reason, "its exit status was lost: this process ignores SIGCHLD"), crashed.reason);
+  cache.save();
+  BOOST_TEST(!contains(runtimo::test::read_file(home / "plugin-probes"), "ctor_segv"));
+}
+
 BOOST_AUTO_TEST_CASE(verdicts_are_remembered_and_a_known_file_is_not_probed_again) {
   TempDir home;
   const fs::path cache_file = home / "plugin-probes";

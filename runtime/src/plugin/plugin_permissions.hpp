@@ -18,8 +18,10 @@
 
 #include "plugin/file_identity.hpp"
 
+#include <unistd.h>
+
 #include <filesystem>
-#include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 
@@ -39,16 +41,17 @@ class PermissionCheck {
 
  private:
   static std::optional<std::string> real_file_problem(const std::filesystem::path &file,
-                                                      const std::filesystem::path &real_file,
+                                                      const std::string &real_file,
                                                       FileIdentity &identity);
   // What is wrong with directory `dir` itself ("is writable by other users (mode 0777)", and
   // the fix), or nullopt.
-  const std::optional<std::string> &directory_problem(const std::filesystem::path &dir);
+  const std::optional<std::string> &directory_problem(const std::string &dir);
   // The first problem of `dir` or one of its ancestors, worded for `file`.
-  std::optional<std::string> chain_problem(const std::filesystem::path &file,
-                                           const std::filesystem::path &dir);
+  std::optional<std::string> chain_problem(const std::filesystem::path &file, const std::string &dir);
 
-  std::map<std::filesystem::path, std::optional<std::string>> directories_;
+  std::unordered_map<std::string, std::optional<std::string>> directories_;
+  std::unordered_map<std::string, std::string> real_dirs_;  // directory as found → resolved
+  uid_t self_ = ::geteuid();
 };
 
 }  // namespace runtimo::plugin

@@ -131,8 +131,11 @@ void drain(Probe &p) {
   }
 }
 
+// How a probe process ended, as far as the host can tell.
+enum class End { exited, timed_out, status_lost };
+
 // The verdict line, and the last stage marker before it.
-void judge(Probe &p, int status, std::chrono::milliseconds timeout, bool timed_out) {
+void judge(Probe &p, End end, int status, std::chrono::milliseconds timeout) {
   std::optional<LoadStage> stage;
   const std::size_t json_at = p.received.find('{');
   for (const char c : std::string_view(p.received).substr(0, json_at))
@@ -143,7 +146,9 @@ void judge(Probe &p, int status, std::chrono::milliseconds timeout, bool timed_o
     if (!ec)
       if (auto verdict = ProbeVerdict::from_json(value)) return void(p.verdict = std::move(*verdict));
   }
-  if (timed_out) p.verdict = ProbeVerdict::timed_out(p.file, stage, timeout);
+  if (end == End::timed_out) p.verdict = ProbeVerdict::timed_out(p.file, stage, timeout);
+  else if (end == End::status_lost)
+    p.verdict = ProbeVerdict::not_run(p.file, "its exit status was lost: this process ignores SIGCHLD");
   else if (WIFSIGNALED(status)) p.verdict = ProbeVerdict::killed(p.file, stage, WTERMSIG(status));
   else p.verdict = ProbeVerdict::exited_early(p.file, stage, WEXITSTATUS(status));
 }
@@ -151,20 +156,23 @@ void judge(Probe &p, int status, std::chrono::milliseconds timeout, bool timed_o
 // Ends probe `p` if its child exited or its time is up.
 void reap_if_done(Probe &p, std::chrono::milliseconds timeout) {
   siginfo_t info{};
-  const bool exited = ::waitid(P_PID, static_cast<id_t>(p.pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-                      info.si_pid == p.pid;
-  const bool timed_out = !exited && Clock::now() >= p.deadline;
-  if (!exited && !timed_out) return;
-  // The exited leader still holds its pid, so the group cannot be someone else's yet.
-  ::kill(-p.pid, SIGKILL);
+  const int looked = ::waitid(P_PID, static_cast<id_t>(p.pid), &info, WEXITED | WNOHANG | WNOWAIT);
+  // A host that ignores SIGCHLD has its children reaped by the kernel: gone, status unknown.
+  const bool lost = looked != 0 && errno == ECHILD;
+  const bool exited = looked == 0 && info.si_pid == p.pid;
+  const bool timed_out = !exited && !lost && Clock::now() >= p.deadline;
+  if (!exited && !lost && !timed_out) return;
+  // The exited leader still holds its pid, so the group cannot be someone else's yet (a
+  // reaped one may, so it is left alone).
+  if (!lost) ::kill(-p.pid, SIGKILL);
   if (timed_out) ::kill(p.pid, SIGKILL);
   int status = 0;
-  while (::waitpid(p.pid, &status, 0) < 0 && errno == EINTR) {
+  while (!lost && ::waitpid(p.pid, &status, 0) < 0 && errno == EINTR) {
   }
   drain(p);
   if (p.pipe >= 0) ::close(p.pipe);
   if (p.pidfd >= 0) ::close(p.pidfd);
-  judge(p, status, timeout, timed_out);
+  judge(p, lost ? End::status_lost : timed_out ? End::timed_out : End::exited, status, timeout);
   p.pid = -1;
 }
 
