@@ -32,8 +32,9 @@ void print_check(const Output &out, const PluginCheck &check) {
   }
   if (check.probe == "passed" || !check.extra_exports.empty())
     out.line(std::string("  exports: " RT_PLUGIN_ENTRY_SYMBOL) +
-             (check.extra_exports.empty() ? std::string(" only")
-                                          : " and " + std::to_string(check.extra_exports.size()) + " more"));
+             (check.extra_exports.empty()
+                  ? std::string(" only")
+                  : " and " + std::to_string(check.extra_exports.size()) + " more"));
   for (const auto &w : check.warnings) out.line("  warning: " + w);
 }
 
@@ -42,13 +43,15 @@ void print_check(const Output &out, const PluginCheck &check) {
 int cmd_plugin(const Output &out, const std::vector<std::string> &args) {
   auto opts = common_options();
   opts.add_options()("action", po::value<std::string>(), "check")("file", po::value<std::string>(),
-                                                                   "the plugin file to check");
+                                                                  "the plugin file to check");
   po::positional_options_description pos;
   pos.add("action", 1).add("file", 1);
   const auto vm = parse(args, opts, pos);
-  if (vm.count("help")) return print_help(out, "runtimo plugin check FILE [--json]", opts), Exit::ok;
+  if (vm.count("help"))
+    return print_help(out, "runtimo plugin check FILE [--json]", opts), Exit::ok;
   if (!vm.count("action") || vm["action"].as<std::string>() != "check")
-    return usage_error("plugin", "the only action is `check`, e.g. runtimo plugin check ./libcap_x.so");
+    return usage_error("plugin",
+                       "the only action is `check`, e.g. runtimo plugin check ./libcap_x.so");
   if (!vm.count("file"))
     return usage_error("plugin", "which file? e.g. runtimo plugin check ./libcap_x.so");
   const bool json = vm.count("json") > 0;
@@ -62,8 +65,10 @@ int cmd_plugin(const Output &out, const std::vector<std::string> &args) {
     if (json) out.json(check.to_json());
     return usage_error("plugin", check.reason);
   }
-  if (json) out.json(check.to_json());
-  else print_check(out, check);
+  if (json)
+    out.json(check.to_json());
+  else
+    print_check(out, check);
   return check.loads ? Exit::ok : Exit::failed;
 }
 

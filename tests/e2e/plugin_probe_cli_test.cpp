@@ -30,8 +30,8 @@ namespace {
 const bool kShortProbes = ::setenv("RUNTIMO_PLUGIN_PROBE_TIMEOUT", "1", 1) == 0;
 
 const std::map<std::string, std::string> kHazards = {
-    {"ctor_segv", "crashed"},  {"ctor_exit", "exited"},    {"ctor_hang", "hung"},
-    {"entry_crash", "crashed"}, {"entry_exit", "exited"},  {"table_crash", "crashed"},
+    {"ctor_segv", "crashed"},   {"ctor_exit", "exited"},  {"ctor_hang", "hung"},
+    {"entry_crash", "crashed"}, {"entry_exit", "exited"}, {"table_crash", "crashed"},
     {"long_name", "rejected"}};
 
 fs::path case_file(const std::string &dir, const std::string &name) {
@@ -43,7 +43,8 @@ fs::path hazard_dir(const Cli &cli) {
   const fs::path dir = cli.dir / "plugins";
   fs::create_directory(dir);
   ::chmod(dir.c_str(), 0755);
-  for (const auto &[name, outcome] : kHazards) fs::copy_file(case_file(name, name), dir / ("libcap_" + name + ".so"));
+  for (const auto &[name, outcome] : kHazards)
+    fs::copy_file(case_file(name, name), dir / ("libcap_" + name + ".so"));
   fs::copy_file(case_file("good_c", "good_c"), dir / "libcap_good_c.so");
   for (const auto &e : fs::directory_iterator(dir)) ::chmod(e.path().c_str(), 0755);
   return dir;
@@ -65,13 +66,16 @@ bool contains(std::string_view text, std::string_view fragment) {
   return text.find(fragment) != std::string_view::npos;
 }
 
-bool have_strace() { return ::access("/usr/bin/strace", X_OK) == 0; }
+bool have_strace() {
+  return ::access("/usr/bin/strace", X_OK) == 0;
+}
 
 // How many processes (not threads) `runtimo ARGS --home HOME` and its children created.
 int processes_created(const Cli &cli, std::vector<std::string> args) {
   const fs::path log = cli.dir / "strace.log";
-  std::vector<std::string> argv{"/usr/bin/strace", "-f", "-qq", "-e", "trace=clone,clone3,fork,vfork",
-                                "-o", log.string(), cli.bin};
+  std::vector<std::string> argv{
+      "/usr/bin/strace", "-f",   "-qq", "-e", "trace=clone,clone3,fork,vfork", "-o",
+      log.string(),      cli.bin};
   argv.insert(argv.end(), args.begin(), args.end());
   argv.insert(argv.end(), {"--home", cli.home.string()});
   const Captured c = run_capture(argv, {}, {"RUNTIMO_CONFIG=" + cli.quiet_config.string()});
@@ -95,7 +99,8 @@ BOOST_AUTO_TEST_CASE(list_and_run_work_beside_plugins_that_die_while_loading) {
   std::set<std::string> names;
   const json::value listed = json::parse(list.out);
   for (const auto &c : listed.as_array()) names.insert(std::string(c.at("name").as_string()));
-  for (const char *name : {"Echo", "FileRead", "Kill", "ProcessList", "Telemetry"}) BOOST_TEST(names.count(name) == 1u, name);
+  for (const char *name : {"Echo", "FileRead", "Kill", "ProcessList", "Telemetry"})
+    BOOST_TEST(names.count(name) == 1u, name);
   BOOST_TEST(names.count("Hazard") == 0u);
 
   // `run FileRead` loads the files named after it: here also one whose constructor crashes.
@@ -127,8 +132,11 @@ BOOST_AUTO_TEST_CASE(plugins_json_says_what_happened_to_each_file) {
       {"ctor_hang", ": did not finish loading within 1 s, in dlopen()"},
       {"entry_crash", ": killed by signal 11 (SIGSEGV) while loading, in runtimo_plugin_entry()"},
       {"entry_exit", ": called exit(3) while loading, in runtimo_plugin_entry()"},
-      {"table_crash", ": killed by signal 11 (SIGSEGV) while loading, while the host read its plugin table"},
-      {"long_name", ": capability #0 of plugin load_hazard: the capability name is 10240 bytes long; at most 64"}};
+      {"table_crash",
+       ": killed by signal 11 (SIGSEGV) while loading, while the host read its plugin table"},
+      {"long_name",
+       ": capability #0 of plugin load_hazard: the capability name is 10240 bytes long; at most "
+       "64"}};
   for (const auto &[name, outcome] : kHazards) {
     BOOST_TEST_CONTEXT(name) {
       const fs::path file = dir / ("libcap_" + name + ".so");
@@ -154,7 +162,8 @@ BOOST_AUTO_TEST_CASE(a_runner_remembers_verdicts_so_the_next_command_forks_no_pr
   const std::string cache = read_file(cli.home / "index" / "plugin-probes");
   for (const auto &[name, outcome] : kHazards) {
     BOOST_TEST_CONTEXT(name) {
-      const std::string file = json::serialize(json::string((dir / ("libcap_" + name + ".so")).string()));
+      const std::string file =
+          json::serialize(json::string((dir / ("libcap_" + name + ".so")).string()));
       BOOST_TEST(contains(cache, file + R"( {"outcome":")" + outcome + "\""), cache);
     }
   }
@@ -187,8 +196,11 @@ BOOST_AUTO_TEST_CASE(commands_that_need_no_plugin_probe_none) {
   Cli cli;
   const fs::path dir = hazard_dir(cli);
   BOOST_TEST_REQUIRE(cli({"run", "FileRead", R"({"path":"/proc/self/stat"})"}).exit_code == 0);
-  for (const std::vector<std::string> &command :
-       {std::vector<std::string>{"wal", "verify"}, {"logs"}, {"status"}, {"telemetry"}, {"processes"}}) {
+  for (const std::vector<std::string> &command : {std::vector<std::string>{"wal", "verify"},
+                                                  {"logs"},
+                                                  {"status"},
+                                                  {"telemetry"},
+                                                  {"processes"}}) {
     std::vector<std::string> args = command;
     args.insert(args.end(), {"--plugin-dir", dir.string()});
     BOOST_TEST(processes_created(cli, args) == 0, command.front());
@@ -204,7 +216,8 @@ BOOST_AUTO_TEST_CASE(plugin_check_says_whether_a_file_would_load) {
                            "  exports: runtimo_plugin_entry only\n"})
     BOOST_TEST(contains(good.out, line), good.out);
 
-  const Captured as_json = cli({"plugin", "check", case_file("good_c", "good_c").string(), "--json"});
+  const Captured as_json =
+      cli({"plugin", "check", case_file("good_c", "good_c").string(), "--json"});
   BOOST_TEST(as_json.exit_code == 0);
   const json::value v = json::parse(as_json.out);
   BOOST_TEST(v.at("loads").as_bool());
@@ -225,7 +238,9 @@ BOOST_AUTO_TEST_CASE(plugin_check_says_whether_a_file_would_load) {
 
 BOOST_AUTO_TEST_CASE(plugin_check_names_why_a_file_would_be_rejected_and_survives_it) {
   Cli cli;
-  const auto check = [&](const fs::path &file) { return cli({"plugin", "check", file.string(), "--json"}); };
+  const auto check = [&](const fs::path &file) {
+    return cli({"plugin", "check", file.string(), "--json"});
+  };
   // The command itself would die (139) or hang had it loaded the file.
   const std::map<std::string, std::string> said = {
       {"ctor_segv", "killed by signal 11 (SIGSEGV) while loading, in dlopen()"},
@@ -260,7 +275,8 @@ BOOST_AUTO_TEST_CASE(plugin_check_names_why_a_file_would_be_rejected_and_survive
 BOOST_AUTO_TEST_CASE(plugin_check_usage_errors_exit_2) {
   Cli cli;
   BOOST_TEST_REQUIRE(::mkfifo((cli.dir / "libcap_fifo.so").c_str(), 0600) == 0);
-  const Captured fifo = cli({"plugin", "check", (cli.dir / "libcap_fifo.so").string()});  // never opened
+  const Captured fifo =
+      cli({"plugin", "check", (cli.dir / "libcap_fifo.so").string()});  // never opened
   BOOST_TEST(fifo.exit_code == 2);
   BOOST_TEST(contains(fifo.err, "is a FIFO, not a plugin file"), fifo.err);
   const Captured dir = cli({"plugin", "check", cli.dir.path().string()});

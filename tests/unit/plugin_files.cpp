@@ -53,7 +53,8 @@ void write_bytes(const fs::path &path, const std::string &bytes) {
 
 // The first bytes of an ELF shared object of `elf_class` for `machine`, little-endian: all the
 // loader reads before it decides.
-std::string elf_header(unsigned char elf_class, std::uint16_t machine, std::uint16_t type = ET_DYN) {
+std::string elf_header(unsigned char elf_class, std::uint16_t machine,
+                       std::uint16_t type = ET_DYN) {
   std::string h(elf_class == ELFCLASS64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr), '\0');
   std::memcpy(h.data(), ELFMAG, SELFMAG);
   h[EI_CLASS] = static_cast<char>(elf_class);
@@ -67,7 +68,9 @@ std::string elf_header(unsigned char elf_class, std::uint16_t machine, std::uint
 }
 
 // A machine that is not this host's, and its name.
-std::uint16_t foreign_machine() { return host_elf_machine() == EM_AARCH64 ? EM_RISCV : EM_AARCH64; }
+std::uint16_t foreign_machine() {
+  return host_elf_machine() == EM_AARCH64 ? EM_RISCV : EM_AARCH64;
+}
 
 std::string only_reason(const fs::path &dir) {
   const auto registry = load_dirs({dir});
@@ -89,7 +92,8 @@ BOOST_AUTO_TEST_CASE(entries_that_are_no_plugin_file_are_listed_with_what_they_a
   // Nothing may open the FIFO (an open for reading would block this test for ever).
   const int watch = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   BOOST_TEST_REQUIRE(watch >= 0);
-  BOOST_TEST_REQUIRE(::inotify_add_watch(watch, (dir / "libcap_fifo.so").c_str(), IN_OPEN | IN_ACCESS) >= 0);
+  BOOST_TEST_REQUIRE(
+      ::inotify_add_watch(watch, (dir / "libcap_fifo.so").c_str(), IN_OPEN | IN_ACCESS) >= 0);
 
   const auto registry = load_dirs({dir.path()});
   char events[4096];
@@ -114,7 +118,8 @@ BOOST_AUTO_TEST_CASE(entries_that_are_no_plugin_file_are_listed_with_what_they_a
       BOOST_TEST(record.path == dir / expected[i].first);
       BOOST_TEST(!record.loaded);
       BOOST_TEST(record.probe.empty());
-      BOOST_TEST(record.reason.starts_with(record.path.string() + expected[i].second), record.reason);
+      BOOST_TEST(record.reason.starts_with(record.path.string() + expected[i].second),
+                 record.reason);
     }
   }
 }
@@ -126,7 +131,8 @@ BOOST_AUTO_TEST_CASE(a_writable_ancestor_of_the_plugin_directory_is_refused_and_
   fs::create_directories(plugins);
   fs::copy_file(case_file("good_c", "good_c"), plugins / "libcap_good_c.so");
   BOOST_TEST_REQUIRE(::chmod((plugins / "libcap_good_c.so").c_str(), 0644) == 0);
-  for (const fs::path &d : {shared, shared / "team", plugins}) BOOST_TEST_REQUIRE(::chmod(d.c_str(), 0755) == 0);
+  for (const fs::path &d : {shared, shared / "team", plugins})
+    BOOST_TEST_REQUIRE(::chmod(d.c_str(), 0755) == 0);
   BOOST_TEST(load_dirs({plugins})->find("Echo") != nullptr);
 
   BOOST_TEST_REQUIRE(::chmod(shared.c_str(), 0777) == 0);
@@ -135,7 +141,8 @@ BOOST_AUTO_TEST_CASE(a_writable_ancestor_of_the_plugin_directory_is_refused_and_
                  (plugins / "libcap_good_c.so").string() + ": " + real +
                      ", an ancestor of its directory " + fs::canonical(plugins).string() +
                      ", is writable by other users (mode 0777): refusing to load it; fix with "
-                     "chmod go-w " + real,
+                     "chmod go-w " +
+                     real,
              only_reason(plugins));
 
   // Sticky and owned by root, like /tmp: no one can rename what is ours in it.
@@ -168,11 +175,11 @@ BOOST_AUTO_TEST_CASE(an_elf_for_another_machine_is_named_before_dlopen) {
   TempDir dir;
   const std::uint16_t machine = foreign_machine();
   write_bytes(dir / "libcap_foreign.so", elf_header(ELFCLASS64, machine));
-  BOOST_TEST(only_reason(dir.path()) ==
-                 (dir / "libcap_foreign.so").string() + " is an ELF for " +
-                     elf_machine_name(machine) + " (e_machine " + std::to_string(machine) +
-                     "), this host is " + elf_machine_name(host_elf_machine()) +
-                     ": build the plugin for this host",
+  BOOST_TEST(only_reason(dir.path()) == (dir / "libcap_foreign.so").string() + " is an ELF for " +
+                                            elf_machine_name(machine) + " (e_machine " +
+                                            std::to_string(machine) + "), this host is " +
+                                            elf_machine_name(host_elf_machine()) +
+                                            ": build the plugin for this host",
              only_reason(dir.path()));
   BOOST_TEST(elf_machine_name(EM_AARCH64) == "aarch64");
   BOOST_TEST(elf_machine_name(EM_X86_64) == "x86-64");
@@ -186,7 +193,8 @@ BOOST_AUTO_TEST_CASE(an_elf_of_another_class_is_named_before_dlopen) {
   BOOST_TEST(reason == (dir / "libcap_i386.so").string() +
                            " is a 32-bit ELF (ELFCLASS32) for i386 (e_machine 3), this host loads "
                            "64-bit ELF (ELFCLASS64) files for " +
-                           elf_machine_name(host_elf_machine()) + ": build the plugin for this host",
+                           elf_machine_name(host_elf_machine()) +
+                           ": build the plugin for this host",
              reason);
 }
 
@@ -194,8 +202,11 @@ BOOST_AUTO_TEST_CASE(files_that_are_not_elf_shared_objects_say_what_they_are) {
   BOOST_TEST(*elf_header_problem("#!/bin/sh\necho hi\n") ==
              "is not an ELF shared object (it does not begin with the ELF magic \\x7fELF): build "
              "the plugin as a shared library");
-  BOOST_TEST(*elf_header_problem("") == *elf_header_problem("\x7f" "EL"));
-  BOOST_TEST(*elf_header_problem("\x7f" "ELF\x02\x01") == "is too short to be an ELF shared object (6 bytes)");
+  BOOST_TEST(*elf_header_problem("") == *elf_header_problem("\x7f"
+                                                            "EL"));
+  BOOST_TEST(*elf_header_problem("\x7f"
+                                 "ELF\x02\x01") ==
+             "is too short to be an ELF shared object (6 bytes)");
   BOOST_TEST(contains(*elf_header_problem(elf_header(ELFCLASS64, host_elf_machine(), ET_EXEC)),
                       "is an ELF executable, not a shared object"));
   BOOST_TEST(contains(*elf_header_problem(elf_header(ELFCLASS64, host_elf_machine(), ET_REL)),
@@ -223,7 +234,8 @@ BOOST_AUTO_TEST_CASE(a_corrupt_symbol_table_is_an_error_not_a_crash) {
   const std::string good = runtimo::test::read_file(case_file("good_c", "good_c"));
   write_bytes(dir / "header_only.so", elf_header(ELFCLASS64, host_elf_machine()));
   BOOST_TEST(!read_exported_symbols(dir / "header_only.so").readable);
-  BOOST_TEST(read_exported_symbols(dir / "header_only.so").problem == "the file has no section headers");
+  BOOST_TEST(read_exported_symbols(dir / "header_only.so").problem ==
+             "the file has no section headers");
   // Every byte of the ELF and section headers overwritten in turn: never a crash.
   Elf64_Ehdr ehdr;
   std::memcpy(&ehdr, good.data(), sizeof ehdr);

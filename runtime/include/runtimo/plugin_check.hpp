@@ -28,13 +28,13 @@ struct PluginCheck {
   // False when `file` is not a regular file (or a symbolic link to one): nothing was checked,
   // `reason` says what it is. The CLI treats that as a usage error.
   bool is_file = false;
-  bool loads = false;   // a Runtime would load it (directory permissions and clashes with
-                        // other plugins aside: they depend on where it is installed)
-  std::string reason;   // why it would be rejected (when !loads)
+  bool loads = false;  // a Runtime would load it (directory permissions and clashes with
+                       // other plugins aside: they depend on where it is installed)
+  std::string reason;  // why it would be rejected (when !loads)
   // The probe's verdict (passed, rejected, crashed, exited, hung, failed); empty when the file
   // was refused before a probe (its permissions, not an ELF shared object for this host).
   std::string probe;
-  std::string abi;      // "1.1", once the probe read the table's header
+  std::string abi;  // "1.1", once the probe read the table's header
   std::string name;
   std::string version;
   struct Capability {

@@ -31,7 +31,8 @@ std::string export_warning(const std::vector<std::string> &extra) {
   std::string quoted;
   for (std::size_t i = 0; i < extra.size() && i < kQuotedExports; ++i)
     quoted += (i == 0 ? "" : ", ") + extra[i];
-  if (extra.size() > kQuotedExports) quoted += ", and " + std::to_string(extra.size() - kQuotedExports) + " more";
+  if (extra.size() > kQuotedExports)
+    quoted += ", and " + std::to_string(extra.size() - kQuotedExports) + " more";
   return "it exports " + std::to_string(extra.size()) + " symbol" + (extra.size() == 1 ? "" : "s") +
          " besides " RT_PLUGIN_ENTRY_SYMBOL " (" + quoted +
          "), which may bind to another plugin's or the host's: build it with -fvisibility=hidden "
@@ -58,7 +59,8 @@ void take_verdict(PluginCheck &check, const plugin::ProbeVerdict &verdict) {
   check.name = verdict.name;
   check.version = verdict.version;
   for (const plugin::CapabilityReport &report : verdict.capabilities)
-    check.capabilities.push_back({report.name, plugin::capability_flag_names(report.flags), report.problem});
+    check.capabilities.push_back(
+        {report.name, plugin::capability_flag_names(report.flags), report.problem});
 }
 
 }  // namespace
@@ -76,8 +78,9 @@ PluginCheck check_plugin_file(const fs::path &file, const PluginCheckOptions &op
   check.is_file = true;
   std::chrono::milliseconds timeout = options.probe_timeout;
   if (timeout.count() <= 0)
-    timeout = options.use_environment ? plugin::probe_timeout_from_environment(plugin::kDefaultProbeTimeout)
-                                      : plugin::kDefaultProbeTimeout;
+    timeout = options.use_environment
+                  ? plugin::probe_timeout_from_environment(plugin::kDefaultProbeTimeout)
+                  : plugin::kDefaultProbeTimeout;
 
   const auto not_elf = plugin::elf_file_problem(check.file);
   if (!not_elf) read_exports(check);

@@ -32,11 +32,15 @@ std::string class_name(unsigned char elf_class) {
 
 std::string type_problem(std::uint16_t type) {
   switch (type) {
-    case ET_EXEC: return "is an ELF executable, not a shared object: build the plugin as a "
-                         "shared library (add_library(… MODULE), or -shared -fPIC)";
-    case ET_REL: return "is an ELF object file (.o), not a shared object: link it with -shared";
-    case ET_CORE: return "is a core dump, not a shared object";
-    default: return "is an ELF file of type " + std::to_string(type) + ", not a shared object";
+    case ET_EXEC:
+      return "is an ELF executable, not a shared object: build the plugin as a "
+             "shared library (add_library(… MODULE), or -shared -fPIC)";
+    case ET_REL:
+      return "is an ELF object file (.o), not a shared object: link it with -shared";
+    case ET_CORE:
+      return "is a core dump, not a shared object";
+    default:
+      return "is an ELF file of type " + std::to_string(type) + ", not a shared object";
   }
 }
 
@@ -44,18 +48,30 @@ std::string type_problem(std::uint16_t type) {
 
 std::string elf_machine_name(std::uint16_t machine) {
   switch (machine) {
-    case EM_386: return "i386";
-    case EM_X86_64: return "x86-64";
-    case EM_AARCH64: return "aarch64";
-    case EM_ARM: return "arm";
-    case EM_RISCV: return "riscv";
-    case EM_PPC: return "ppc";
-    case EM_PPC64: return "ppc64";
-    case EM_S390: return "s390";
-    case EM_MIPS: return "mips";
-    case EM_SPARCV9: return "sparcv9";
-    case 258: return "loongarch";  // EM_LOONGARCH, newer than some <elf.h>
-    default: return "machine " + std::to_string(machine);
+    case EM_386:
+      return "i386";
+    case EM_X86_64:
+      return "x86-64";
+    case EM_AARCH64:
+      return "aarch64";
+    case EM_ARM:
+      return "arm";
+    case EM_RISCV:
+      return "riscv";
+    case EM_PPC:
+      return "ppc";
+    case EM_PPC64:
+      return "ppc64";
+    case EM_S390:
+      return "s390";
+    case EM_MIPS:
+      return "mips";
+    case EM_SPARCV9:
+      return "sparcv9";
+    case 258:
+      return "loongarch";  // EM_LOONGARCH, newer than some <elf.h>
+    default:
+      return "machine " + std::to_string(machine);
   }
 }
 
@@ -84,13 +100,14 @@ std::optional<std::string> elf_header_problem(std::string_view header) {
     return "is not an ELF shared object (it does not begin with the ELF magic \\x7fELF): build "
            "the plugin as a shared library";
   }
-  const std::size_t header_size = kHostClass == ELFCLASS64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
-  const auto elf_class = static_cast<unsigned char>(header.size() > EI_CLASS ? header[EI_CLASS] : 0);
+  const std::size_t header_size =
+      kHostClass == ELFCLASS64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
+  const auto elf_class =
+      static_cast<unsigned char>(header.size() > EI_CLASS ? header[EI_CLASS] : 0);
   const auto data = static_cast<unsigned char>(header.size() > EI_DATA ? header[EI_DATA] : 0);
   // e_type and e_machine sit at the same offsets (16, 18) in both classes.
   if (header.size() < 20) {
-    return "is too short to be an ELF shared object (" + std::to_string(header.size()) +
-           " bytes)";
+    return "is too short to be an ELF shared object (" + std::to_string(header.size()) + " bytes)";
   }
   if (data != ELFDATA2LSB && data != ELFDATA2MSB) {
     return "is a corrupt ELF file (unknown byte order " + std::to_string(data) + ")";
@@ -112,10 +129,10 @@ std::optional<std::string> elf_header_problem(std::string_view header) {
            "-endian ELF, this host is " + (kHostData == ELFDATA2MSB ? "big" : "little") +
            "-endian: build the plugin for this host";
   }
-  if (const std::uint16_t type = field16(header, 16, data); type != ET_DYN) return type_problem(type);
+  if (const std::uint16_t type = field16(header, 16, data); type != ET_DYN)
+    return type_problem(type);
   if (header.size() < header_size) {
-    return "is too short to be an ELF shared object (" + std::to_string(header.size()) +
-           " bytes)";
+    return "is too short to be an ELF shared object (" + std::to_string(header.size()) + " bytes)";
   }
   return std::nullopt;
 }
@@ -123,7 +140,7 @@ std::optional<std::string> elf_header_problem(std::string_view header) {
 std::optional<std::string> elf_file_problem(const std::filesystem::path &path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) return path.string() + ": cannot open it: " + std::strerror(errno);
-  struct stat st{};
+  struct stat st {};
   std::string header(sizeof(Elf64_Ehdr), '\0');
   ssize_t got = -1;
   int error = 0;
@@ -132,7 +149,8 @@ std::optional<std::string> elf_file_problem(const std::filesystem::path &path) {
     error = errno;
   }
   ::close(fd);
-  if (!S_ISREG(st.st_mode)) return path.string() + " is not a regular file (it changed since it was listed)";
+  if (!S_ISREG(st.st_mode))
+    return path.string() + " is not a regular file (it changed since it was listed)";
   if (got < 0) return path.string() + ": cannot read it: " + std::strerror(error);
   header.resize(static_cast<std::size_t>(got));
   if (auto problem = elf_header_problem(header)) return path.string() + " " + *problem;

@@ -6,10 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <link.h>  // ElfW
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <link.h>  // ElfW
 
 namespace runtimo::plugin {
 namespace {
@@ -32,7 +32,7 @@ class ElfFile {
   ElfFile &operator=(const ElfFile &) = delete;
 
   bool open(std::string &problem) {
-    struct stat st{};
+    struct stat st {};
     if (fd_ < 0 || ::fstat(fd_, &st) != 0) return problem = std::strerror(errno), false;
     if (!S_ISREG(st.st_mode)) return problem = "not a regular file", false;
     size_ = static_cast<std::uint64_t>(st.st_size);

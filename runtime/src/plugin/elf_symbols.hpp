@@ -16,9 +16,9 @@
 namespace runtimo::plugin {
 
 struct ExportedSymbols {
-  bool readable = false;             // false: `problem` says why the table could not be read
+  bool readable = false;  // false: `problem` says why the table could not be read
   std::string problem;
-  std::vector<std::string> names;    // sorted
+  std::vector<std::string> names;  // sorted
 };
 
 ExportedSymbols read_exported_symbols(const std::filesystem::path &path);

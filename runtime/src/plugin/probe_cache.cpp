@@ -16,7 +16,8 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 
 const std::string kHeader = std::string("runtimo ") + RUNTIMO_VERSION + " plugin probes, ABI " +
-                            std::to_string(RT_ABI_MAJOR) + "." + std::to_string(RT_ABI_MINOR) + "\n";
+                            std::to_string(RT_ABI_MAJOR) + "." + std::to_string(RT_ABI_MINOR) +
+                            "\n";
 constexpr std::size_t kMaxBytes = 1u << 20;
 
 // "<key> <quoted path> ", what a line of `plugin` at `identity` begins with.
@@ -33,9 +34,10 @@ bool write_all(int fd, const std::string &text) {
 ProbeCache::ProbeCache(fs::path file) : file_(std::move(file)) {
   const int fd = ::open(file_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return;
-  struct stat st{};
+  struct stat st {};
   std::string text;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) <= 2 * kMaxBytes) {
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+      static_cast<std::size_t>(st.st_size) <= 2 * kMaxBytes) {
     text.resize(static_cast<std::size_t>(st.st_size));
     const ssize_t n = ::read(fd, text.data(), text.size());
     text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
@@ -47,7 +49,8 @@ ProbeCache::ProbeCache(fs::path file) : file_(std::move(file)) {
   torn_tail_ = !text_.ends_with('\n');
 }
 
-std::optional<ProbeVerdict> ProbeCache::find(const fs::path &plugin, const FileIdentity &identity) const {
+std::optional<ProbeVerdict> ProbeCache::find(const fs::path &plugin,
+                                             const FileIdentity &identity) const {
   const std::string key = "\n" + line_key(plugin, identity);
   const std::size_t at = text_.rfind(key);  // the latest, should runners have raced
   if (at == std::string::npos) return std::nullopt;
@@ -91,7 +94,8 @@ void ProbeCache::save() {
   }
   // Another host's file, none, or one grown too big: start again with this save's verdicts.
   const fs::path temporary = file_.string() + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  const int fd =
+      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return;
   const bool ok = write_all(fd, kHeader + lines);
   ::close(fd);

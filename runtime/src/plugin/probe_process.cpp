@@ -14,11 +14,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <cstdlib>
-#include <stdexcept>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 namespace runtimo::plugin {
@@ -47,7 +47,7 @@ void write_all(int fd, std::string_view bytes) {
 // host installed (a test framework's, a crash reporter's) would otherwise turn the plugin's
 // SIGSEGV into an exit of its own choosing.
 void default_signals() {
-  struct sigaction action{};
+  struct sigaction action {};
   action.sa_handler = SIG_DFL;
   ::sigemptyset(&action.sa_mask);
   for (int signal = 1; signal < NSIG; ++signal)
@@ -123,7 +123,8 @@ void drain(Probe &p) {
   char buffer[4096];
   while (p.pipe >= 0) {
     const ssize_t n = ::read(p.pipe, buffer, sizeof buffer);
-    if (n > 0 && p.received.size() < kMaxVerdictBytes) p.received.append(buffer, static_cast<std::size_t>(n));
+    if (n > 0 && p.received.size() < kMaxVerdictBytes)
+      p.received.append(buffer, static_cast<std::size_t>(n));
     if (n > 0) continue;
     if (n < 0 && errno == EINTR) continue;
     if (n == 0) ::close(p.pipe), p.pipe = -1;
@@ -144,13 +145,18 @@ void judge(Probe &p, End end, int status, std::chrono::milliseconds timeout) {
     boost::system::error_code ec;
     const auto value = boost::json::parse(std::string_view(p.received).substr(json_at), ec);
     if (!ec)
-      if (auto verdict = ProbeVerdict::from_json(value)) return void(p.verdict = std::move(*verdict));
+      if (auto verdict = ProbeVerdict::from_json(value))
+        return void(p.verdict = std::move(*verdict));
   }
-  if (end == End::timed_out) p.verdict = ProbeVerdict::timed_out(p.file, stage, timeout);
+  if (end == End::timed_out)
+    p.verdict = ProbeVerdict::timed_out(p.file, stage, timeout);
   else if (end == End::status_lost)
-    p.verdict = ProbeVerdict::not_run(p.file, "its exit status was lost: this process ignores SIGCHLD");
-  else if (WIFSIGNALED(status)) p.verdict = ProbeVerdict::killed(p.file, stage, WTERMSIG(status));
-  else p.verdict = ProbeVerdict::exited_early(p.file, stage, WEXITSTATUS(status));
+    p.verdict =
+        ProbeVerdict::not_run(p.file, "its exit status was lost: this process ignores SIGCHLD");
+  else if (WIFSIGNALED(status))
+    p.verdict = ProbeVerdict::killed(p.file, stage, WTERMSIG(status));
+  else
+    p.verdict = ProbeVerdict::exited_early(p.file, stage, WEXITSTATUS(status));
 }
 
 // Ends probe `p` if its child exited or its time is up.
@@ -225,8 +231,9 @@ std::chrono::milliseconds probe_timeout_from_environment(std::chrono::millisecon
   const std::string_view value(text);
   const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
   if (ec != std::errc() || end != value.data() + value.size() || !(seconds > 0) || seconds > 600) {
-    throw std::invalid_argument(std::string(kProbeTimeoutVariable) + " is \"" + text +
-                                "\": it must be a number of seconds above 0 and at most 600, e.g. 5 or 0.5");
+    throw std::invalid_argument(
+        std::string(kProbeTimeoutVariable) + " is \"" + text +
+        "\": it must be a number of seconds above 0 and at most 600, e.g. 5 or 0.5");
   }
   return std::chrono::milliseconds(std::max<long long>(1, static_cast<long long>(seconds * 1000)));
 }

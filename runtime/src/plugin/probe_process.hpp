@@ -3,9 +3,9 @@
 //
 // Owns: the probe process (fork; in the child: every signal at its default action, a process
 // group of its own, SIGKILL should the host die, an exit() by plugin code that skips the host's
-// exit handlers, fd 1 pointed at stderr, then load_plugin() — the host's own sequence — with a stage
-// marker written to a pipe as each stage begins, the verdict as one JSON line, _exit), and the
-// host side: reading the pipe, waiting for the exit with a deadline, SIGKILL to the probe's
+// exit handlers, fd 1 pointed at stderr, then load_plugin() — the host's own sequence — with a
+// stage marker written to a pipe as each stage begins, the verdict as one JSON line, _exit), and
+// the host side: reading the pipe, waiting for the exit with a deadline, SIGKILL to the probe's
 // whole process group at the deadline (and after any exit, so nothing a constructor started
 // outlives the probe), and turning the exit status into a ProbeVerdict. Several files are
 // probed at once (a few at a time), so ten hanging files cost one timeout, not ten.

@@ -12,16 +12,20 @@ namespace {
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
-constexpr std::string_view kOutcomes[] = {"passed", "rejected", "crashed", "exited", "hung", "failed"};
+constexpr std::string_view kOutcomes[] = {"passed", "rejected", "crashed",
+                                          "exited", "hung",     "failed"};
 
 constexpr const char *kSkipped =
     "; it is skipped until the file changes: replace it with a fixed build or remove it";
 
 std::string_view stage_name(LoadStage stage) {
   switch (stage) {
-    case LoadStage::dlopen: return "dlopen";
-    case LoadStage::entry: return "entry";
-    case LoadStage::table: return "table";
+    case LoadStage::dlopen:
+      return "dlopen";
+    case LoadStage::entry:
+      return "entry";
+    case LoadStage::table:
+      return "table";
   }
   return "";
 }
@@ -36,9 +40,12 @@ std::optional<LoadStage> stage_named(std::string_view name) {
 std::string where(std::optional<LoadStage> stage) {
   if (!stage) return "";
   switch (*stage) {
-    case LoadStage::dlopen: return ", in dlopen() (its static constructors, or those of a library it needs)";
-    case LoadStage::entry: return ", in " RT_PLUGIN_ENTRY_SYMBOL "()";
-    case LoadStage::table: return ", while the host read its plugin table (a pointer in it is invalid)";
+    case LoadStage::dlopen:
+      return ", in dlopen() (its static constructors, or those of a library it needs)";
+    case LoadStage::entry:
+      return ", in " RT_PLUGIN_ENTRY_SYMBOL "()";
+    case LoadStage::table:
+      return ", while the host read its plugin table (a pointer in it is invalid)";
   }
   return "";
 }
@@ -65,7 +72,9 @@ std::int64_t number_of(const json::object &o, std::string_view key) {
 
 }  // namespace
 
-std::string_view to_string(ProbeOutcome outcome) { return kOutcomes[static_cast<int>(outcome)]; }
+std::string_view to_string(ProbeOutcome outcome) {
+  return kOutcomes[static_cast<int>(outcome)];
+}
 
 std::string seconds_text(std::chrono::milliseconds duration) {
   const auto ms = duration.count();
@@ -94,7 +103,8 @@ ProbeVerdict ProbeVerdict::of_load(const PluginLoad &load, bool ok) {
   return v;
 }
 
-ProbeVerdict ProbeVerdict::killed(const fs::path &file, std::optional<LoadStage> stage, int signal) {
+ProbeVerdict ProbeVerdict::killed(const fs::path &file, std::optional<LoadStage> stage,
+                                  int signal) {
   ProbeVerdict v;
   v.outcome = ProbeOutcome::crashed;
   v.stage = stage;
@@ -168,14 +178,15 @@ std::optional<ProbeVerdict> ProbeVerdict::from_json(const json::value &value) {
   v.exit_code = static_cast<int>(number_of(*o, "exit_code"));
   v.timeout = std::chrono::milliseconds(number_of(*o, "timeout_ms"));
   v.reason = text_of(*o, "reason");
-  if (const json::value *abi = o->if_contains("abi"); abi != nullptr && abi->is_array() &&
-                                                        abi->get_array().size() == 2) {
+  if (const json::value *abi = o->if_contains("abi");
+      abi != nullptr && abi->is_array() && abi->get_array().size() == 2) {
     v.abi.major = static_cast<unsigned>(number(&abi->get_array()[0]));
     v.abi.minor = static_cast<unsigned>(number(&abi->get_array()[1]));
   }
   v.name = text_of(*o, "name");
   v.version = text_of(*o, "version");
-  if (const json::value *caps = o->if_contains("capabilities"); caps != nullptr && caps->is_array()) {
+  if (const json::value *caps = o->if_contains("capabilities");
+      caps != nullptr && caps->is_array()) {
     for (const json::value &c : caps->get_array()) {
       if (!c.is_object()) continue;
       CapabilityReport r;

@@ -30,11 +30,11 @@ std::string_view to_string(ProbeOutcome outcome);
 
 struct ProbeVerdict {
   ProbeOutcome outcome = ProbeOutcome::failed;
-  std::optional<LoadStage> stage;      // the stage that was running when the probe ended badly
-  int signal = 0;                      // crashed
-  int exit_code = 0;                   // exited
+  std::optional<LoadStage> stage;        // the stage that was running when the probe ended badly
+  int signal = 0;                        // crashed
+  int exit_code = 0;                     // exited
   std::chrono::milliseconds timeout{0};  // hung
-  std::string reason;                  // all but passed: the message, naming the file
+  std::string reason;                    // all but passed: the message, naming the file
   // What the table said, as far as the probe read it.
   AbiVersion abi;
   std::string name;
