@@ -50,6 +50,16 @@ std::string where(std::optional<LoadStage> stage) {
   return "";
 }
 
+// A probe that ended without a verdict: `what` happened, skipped until the file changes.
+ProbeVerdict fatal(ProbeOutcome outcome, const fs::path &file, std::optional<LoadStage> stage,
+                   const std::string &what) {
+  ProbeVerdict v;
+  v.outcome = outcome;
+  v.stage = stage;
+  v.reason = file.string() + ": " + what + kSkipped;
+  return v;
+}
+
 std::string signal_text(int signal) {
   const char *abbrev = ::sigabbrev_np(signal);
   return std::to_string(signal) + (abbrev != nullptr ? std::string(" (SIG") + abbrev + ")" : "");
@@ -105,34 +115,27 @@ ProbeVerdict ProbeVerdict::of_load(const PluginLoad &load, bool ok) {
 
 ProbeVerdict ProbeVerdict::killed(const fs::path &file, std::optional<LoadStage> stage,
                                   int signal) {
-  ProbeVerdict v;
-  v.outcome = ProbeOutcome::crashed;
-  v.stage = stage;
+  ProbeVerdict v =
+      fatal(ProbeOutcome::crashed, file, stage,
+            "killed by signal " + signal_text(signal) + " while loading" + where(stage));
   v.signal = signal;
-  v.reason = file.string() + ": killed by signal " + signal_text(signal) + " while loading" +
-             where(stage) + kSkipped;
   return v;
 }
 
 ProbeVerdict ProbeVerdict::exited_early(const fs::path &file, std::optional<LoadStage> stage,
                                         int code) {
-  ProbeVerdict v;
-  v.outcome = ProbeOutcome::exited;
-  v.stage = stage;
+  ProbeVerdict v = fatal(ProbeOutcome::exited, file, stage,
+                         "called exit(" + std::to_string(code) + ") while loading" + where(stage));
   v.exit_code = code;
-  v.reason = file.string() + ": called exit(" + std::to_string(code) + ") while loading" +
-             where(stage) + kSkipped;
   return v;
 }
 
 ProbeVerdict ProbeVerdict::timed_out(const fs::path &file, std::optional<LoadStage> stage,
                                      std::chrono::milliseconds timeout) {
-  ProbeVerdict v;
-  v.outcome = ProbeOutcome::hung;
-  v.stage = stage;
+  ProbeVerdict v = fatal(ProbeOutcome::hung, file, stage,
+                         "did not finish loading within " + seconds_text(timeout) + where(stage) +
+                             ", so its probe was killed");
   v.timeout = timeout;
-  v.reason = file.string() + ": did not finish loading within " + seconds_text(timeout) +
-             where(stage) + ", so its probe was killed" + kSkipped;
   return v;
 }
 
