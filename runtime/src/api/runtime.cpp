@@ -12,7 +12,10 @@
 #include "exec/runner_lock.hpp"
 #include "exec/worker_pool.hpp"
 #include "log/log.hpp"
+#include "plugin/capability_flags.hpp"
 #include "plugin/plugin_registry.hpp"
+#include "plugin/probe_cache.hpp"
+#include "plugin/probe_process.hpp"
 #include "policy/input_file.hpp"
 #include "policy/path_policy.hpp"
 #include "policy/process_policy.hpp"
@@ -48,25 +51,13 @@ struct Runtime::Impl {
 
 namespace {
 
-std::vector<std::string> flag_names(std::uint32_t flags) {
-  static constexpr std::pair<std::uint32_t, const char *> names[] = {
-      {RT_CAP_READ_ONLY, "read_only"},   {RT_CAP_DESTRUCTIVE, "destructive"},
-      {RT_CAP_IDEMPOTENT, "idempotent"}, {RT_CAP_MUTATES_FILES, "mutates_files"},
-      {RT_CAP_SPAWNS, "spawns"},         {RT_CAP_RESCUE, "rescue"},
-      {RT_CAP_SERIAL, "serial"}};
-  std::vector<std::string> out;
-  for (const auto &[bit, name] : names)
-    if ((flags & bit) != 0) out.emplace_back(name);
-  return out;
-}
-
 CapabilityInfo info_of(const plugin::LoadedCapability &c) {
   CapabilityInfo i;
   i.name = c.name;
   i.description = c.description;
   i.schema = c.schema;
   i.flag_bits = c.flags;
-  i.flags = flag_names(c.flags);
+  i.flags = plugin::capability_flag_names(c.flags);
   i.plugin = c.plugin_name;
   i.plugin_version = c.plugin_version;
   i.plugin_path = c.plugin_path;
@@ -156,8 +147,22 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
     verdicts.emplace(impl->home / "index" / "meta-schema-passed");
     load.meta_verdicts = &*verdicts;
   }
+  // Probe verdicts: read by every purpose that loads plugins, written only by runners
+  // (derived, in the index).
+  std::optional<plugin::ProbeCache> probes;
+  if (!load.dirs.empty()) {
+    probes.emplace(impl->home / "index" / "plugin-probes");
+    load.probe_cache = &*probes;
+    try {
+      if (options.use_environment)
+        load.probe_timeout = plugin::probe_timeout_from_environment(load.probe_timeout);
+    } catch (const std::invalid_argument &e) {
+      throw RuntimeError(RuntimeError::Kind::config, e.what(), "unset it to use the default of 5 s");
+    }
+  }
   impl->registry = plugin::PluginRegistry::load(load);
   if (verdicts) verdicts->save();
+  if (probes && options.purpose == Purpose::run) probes->save();
   for (const auto &r : impl->registry->records())
     if (!r.loaded) log::write(log::Level::warning, "plugin rejected: " + r.reason);
 
@@ -228,6 +233,8 @@ std::vector<PluginInfo> Runtime::plugins() const {
       p.abi = std::to_string(r.abi_major) + "." + std::to_string(r.abi_minor);
     p.capabilities = r.capabilities;
     p.reason = r.reason;
+    p.probe = r.probe;
+    p.probe_cached = r.probe_cached;
     out.push_back(std::move(p));
   }
   return out;
@@ -290,6 +297,10 @@ boost::json::value PluginInfo::to_json() const {
     o["capabilities"] = std::move(caps);
   } else {
     o["reason"] = util::repair_utf8(reason);
+  }
+  if (!probe.empty()) {
+    o["probe"] = probe;
+    o["probe_cached"] = probe_cached;
   }
   return o;
 }

@@ -1,6 +1,7 @@
 // plugin/abi_header.cpp — the ABI check and the size-prefixed copy of rt_plugin (see the header).
 #include "plugin/abi_header.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace runtimo::plugin {
@@ -11,6 +12,9 @@ namespace {
 constexpr std::size_t kPluginHeaderSize = offsetof(rt_plugin, name);
 constexpr std::size_t kPluginV1Size =
     offsetof(rt_plugin, capabilities) + sizeof(rt_plugin::capabilities);
+
+// How far read_c_string looks for the end of a string that is too long.
+constexpr std::size_t kMeasuredStringBytes = 16u << 20;
 
 std::string version_text(unsigned major, unsigned minor) {
   return std::to_string(major) + "." + std::to_string(minor);
@@ -25,11 +29,20 @@ std::string plugin_stem(const std::filesystem::path &path) {
   return stem;
 }
 
-std::optional<std::string_view> read_c_string(const char *text, std::size_t max_len) {
-  if (text == nullptr) return std::nullopt;
-  const std::size_t len = ::strnlen(text, max_len + 1);
-  if (len > max_len) return std::nullopt;
-  return std::string_view(text, len);
+std::optional<std::string_view> read_c_string(const char *text, std::size_t max_len,
+                                              std::string &problem) {
+  if (text == nullptr) {
+    problem = "is NULL";
+    return std::nullopt;
+  }
+  // Measured further than allowed, so the message can say how long it is.
+  const std::size_t limit = std::max<std::size_t>(max_len + 1, kMeasuredStringBytes);
+  const std::size_t len = ::strnlen(text, limit);
+  if (len <= max_len) return std::string_view(text, len);
+  problem = len == limit ? "is longer than " + std::to_string(limit - 1) + " bytes (is it NUL-terminated?)"
+                         : "is " + std::to_string(len) + " bytes long";
+  problem += "; at most " + std::to_string(max_len) + " are allowed";
+  return std::nullopt;
 }
 
 bool read_plugin_header(const rt_plugin *table, const std::filesystem::path &path, rt_plugin &copy,

@@ -30,8 +30,11 @@ struct AbiVersion {
 bool read_plugin_header(const rt_plugin *table, const std::filesystem::path &path, rt_plugin &copy,
                         AbiVersion &version, std::string &reason);
 
-// The NUL-terminated string at `text`, if it is not NULL and ends within `max_len` bytes.
-std::optional<std::string_view> read_c_string(const char *text, std::size_t max_len);
+// The NUL-terminated string at `text`, if it is not NULL and at most `max_len` bytes long;
+// otherwise nullopt, and `problem` says which, worded to follow what the string is ("is NULL",
+// "is 10240 bytes long; at most 64 are allowed").
+std::optional<std::string_view> read_c_string(const char *text, std::size_t max_len,
+                                              std::string &problem);
 
 // "libcap_kill.so" → "kill": how messages name a plugin before its table may be read.
 std::string plugin_stem(const std::filesystem::path &path);

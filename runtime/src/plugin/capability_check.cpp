@@ -17,7 +17,7 @@ namespace json = boost::json;
 
 constexpr std::size_t kCapabilityV1Size =
     offsetof(rt_capability, execute) + sizeof(rt_capability::execute);
-constexpr std::size_t kMaxNameBytes = 256;
+constexpr std::size_t kMaxNameBytes = 64;  // what is_valid_capability_name allows
 constexpr std::size_t kMaxDescriptionBytes = 4096;
 constexpr std::size_t kMaxSchemaBytes = 1 << 20;
 // How many schema problems a rejection reason quotes.
@@ -46,88 +46,86 @@ std::string describe_problems(const std::vector<schema::SchemaError> &problems) 
 
 bool read_capability(const rt_capability *capability, std::size_t index,
                      std::string_view plugin_name, const std::filesystem::path &path,
-                     schema::MetaVerdicts *verdicts, LoadedCapability &out, std::string &reason) {
+                     schema::MetaVerdicts *verdicts, LoadedCapability &out, std::string &reason,
+                     std::string &detail) {
   const std::string of_plugin = " of plugin " + std::string(plugin_name);
   std::string who = path.string() + ": capability #" + std::to_string(index) + of_plugin;
-  if (capability == nullptr) {
-    reason = who + " is NULL";
+  // `text` follows `who`: ": the description is empty", " is NULL".
+  const auto fail = [&](const std::string &text) {
+    reason = who + text;
+    detail = text.substr(text.starts_with(": ") ? 2 : text.starts_with(" ") ? 1 : 0);
     return false;
+  };
+  if (capability == nullptr) {
+    return fail(" is NULL");
   }
   const std::uint32_t size = capability->struct_size;
   if (size < kCapabilityV1Size) {
-    reason = who + " has struct_size " + std::to_string(size) + ", less than the ABI 1.0 " +
-             "rt_capability (" + std::to_string(kCapabilityV1Size) + " bytes)";
-    return false;
+    return fail(" has struct_size " + std::to_string(size) + ", less than the ABI 1.0 " +
+             "rt_capability (" + std::to_string(kCapabilityV1Size) + " bytes)");
   }
   if (size > sizeof(rt_capability)) {
-    reason = who + " has struct_size " + std::to_string(size) + ", more than this host's " +
+    return fail(" has struct_size " + std::to_string(size) + ", more than this host's " +
              "rt_capability (" + std::to_string(sizeof(rt_capability)) +
-             " bytes): the table is corrupt or was built from a modified abi.h";
-    return false;
+             " bytes): the table is corrupt or was built from a modified abi.h");
   }
   rt_capability cap;
   std::memset(&cap, 0, sizeof cap);
   std::memcpy(&cap, capability, size);
 
-  const auto name = read_c_string(cap.name, kMaxNameBytes);
+  out.flags = cap.flags;
+  std::string problem;
+  const auto name = read_c_string(cap.name, kMaxNameBytes, problem);
   if (!name) {
-    reason = who + " has no name (NULL or not NUL-terminated)";
-    return false;
+    return fail(": the capability name " + problem);
   }
   if (!is_valid_capability_name(*name)) {
-    reason = who + " is named \"" + std::string(*name) +
+    return fail(" is named \"" + std::string(*name) +
              "\", which is not a valid capability name: it must match "
-             "[A-Za-z][A-Za-z0-9_]{0,63}";
-    return false;
+             "[A-Za-z][A-Za-z0-9_]{0,63}");
   }
-  who = path.string() + ": capability " + std::string(*name) + of_plugin;
+  out.name = std::string(*name);
+  who = path.string() + ": capability " + out.name + of_plugin;
 
-  const auto description = read_c_string(cap.description, kMaxDescriptionBytes);
-  if (!description || description->find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    reason = who + ": the description is empty (it is what agents read to choose a tool)";
-    return false;
+  const auto description = read_c_string(cap.description, kMaxDescriptionBytes, problem);
+  if (!description) {
+    return fail(": the description " + problem);
+  }
+  if (description->find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return fail(": the description is empty (it is what agents read to choose a tool)");
   }
   if (cap.validate == nullptr) {
-    reason = who + ": validate is NULL";
-    return false;
+    return fail(": validate is NULL");
   }
   if (cap.execute == nullptr) {
-    reason = who + ": execute is NULL";
-    return false;
+    return fail(": execute is NULL");
   }
   if ((cap.flags & ~RT_CAP_KNOWN_FLAGS) != 0) {
-    reason = who + ": unknown flag bits " + hex(cap.flags & ~RT_CAP_KNOWN_FLAGS) +
-             " (this host knows " + hex(RT_CAP_KNOWN_FLAGS) + ")";
-    return false;
+    return fail(": unknown flag bits " + hex(cap.flags & ~RT_CAP_KNOWN_FLAGS) +
+             " (this host knows " + hex(RT_CAP_KNOWN_FLAGS) + ")");
   }
 
-  const auto schema_text = read_c_string(cap.args_schema, kMaxSchemaBytes);
+  const auto schema_text = read_c_string(cap.args_schema, kMaxSchemaBytes, problem);
   if (!schema_text) {
-    reason = who + ": args_schema is NULL or longer than " + std::to_string(kMaxSchemaBytes) +
-             " bytes";
-    return false;
+    return fail(": args_schema " + problem);
   }
   boost::system::error_code ec;
   json::value schema = json::parse(*schema_text, ec);
   if (ec) {
-    reason = who + ": args_schema is not valid JSON (" + ec.message() + ")";
-    return false;
+    return fail(": args_schema is not valid JSON (" + ec.message() + ")");
   }
   std::vector<schema::SchemaError> problems;
   const bool known = verdicts != nullptr && verdicts->passed(*schema_text);
   auto compiled = schema::CompiledSchema::compile(schema, problems, known);
   if (!compiled) {
-    reason = who + ": args_schema is not an acceptable schema: " + describe_problems(problems);
-    return false;
+    return fail(": args_schema is not an acceptable schema: " + describe_problems(problems));
   }
   if (verdicts != nullptr && !known) verdicts->record(*schema_text);
 
-  out.name = std::string(*name);
   out.description = std::string(*description);
   out.schema_text = std::string(*schema_text);
   out.schema = std::move(schema);
   out.compiled = std::move(compiled);
-  out.flags = cap.flags;
   out.validate = cap.validate;
   out.execute = cap.execute;
   return true;

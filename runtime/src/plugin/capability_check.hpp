@@ -21,10 +21,14 @@
 namespace runtimo::plugin {
 
 // Checks capability number `index` (0-based) of plugin `plugin_name`. On success fills `out`
-// except the plugin provenance fields; otherwise returns false with `reason`.
-// `verdicts` (may be null) remembers schemas that passed the meta-schema.
+// except the plugin provenance fields; otherwise returns false with `reason` (naming the file,
+// the plugin and the capability) and `detail` (the same without them: "args_schema is not valid
+// JSON (…)"), and `out.flags` and `out.name` hold what could be read before the problem (the
+// name once it was valid). `verdicts` (may be null) remembers schemas that passed the
+// meta-schema.
 bool read_capability(const rt_capability *capability, std::size_t index,
                      std::string_view plugin_name, const std::filesystem::path &path,
-                     schema::MetaVerdicts *verdicts, LoadedCapability &out, std::string &reason);
+                     schema::MetaVerdicts *verdicts, LoadedCapability &out, std::string &reason,
+                     std::string &detail);
 
 }  // namespace runtimo::plugin

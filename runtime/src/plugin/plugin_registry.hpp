@@ -1,11 +1,13 @@
 // plugin/plugin_registry.hpp — loading capability plugins and the registry of what loaded.
 //
 // Owns: finding libcap_*.so files in the plugin directories (in order), the ownership and
-// permission check, Boost.DLL loading (RTLD_NOW | RTLD_LOCAL), the ABI check before any other
-// plugin call, table checks (struct sizes, names, null pointers, flags), schema
-// meta-validation, duplicate detection, and keeping every library loaded for the life of the
-// process. Rejected plugins are recorded with a reason; nothing a plugin does at load can crash
-// the host short of a crash inside its entry function.
+// permission check, probing every file the host has not seen in a child process first (see
+// probe_process.hpp; verdicts remembered in the probe cache), then, for a file that passed,
+// Boost.DLL loading (RTLD_NOW | RTLD_LOCAL), the ABI check before any other plugin call, table
+// checks (struct sizes, names, null pointers, flags), schema meta-validation, duplicate
+// detection, and keeping every library loaded for the life of the process. Rejected plugins are
+// recorded with a reason; a plugin that crashes, exits or hangs while loading does so in its
+// probe, and the host carries on with the others.
 #pragma once
 
 #include "schema/meta_verdicts.hpp"
@@ -15,6 +17,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -23,6 +26,11 @@
 #include <vector>
 
 namespace runtimo::plugin {
+
+class ProbeCache;
+
+// How long a probe may take, unless LoadOptions say otherwise.
+inline constexpr std::chrono::milliseconds kDefaultProbeTimeout{5000};
 
 struct LoadedCapability {
   std::string name;
@@ -48,6 +56,11 @@ struct PluginRecord {
   unsigned abi_minor = 0;
   std::vector<std::string> capabilities;
   std::string reason;  // set when !loaded: what was wrong, naming the file
+  // The verdict of the file's probe ("passed", "rejected", "crashed", "exited", "hung",
+  // "failed"), empty when the file was refused before it could be probed (permissions, not
+  // an ELF shared object, not a file); whether it came from the probe cache.
+  std::string probe;
+  bool probe_cached = false;
 };
 
 struct LoadOptions {
@@ -61,6 +74,11 @@ struct LoadOptions {
   std::string only_for;
   // Schemas already known to pass the draft-07 meta-schema (may be null: check every one).
   schema::MetaVerdicts *meta_verdicts = nullptr;
+  // Verdicts of earlier probes (may be null: probe every file). New verdicts are remembered
+  // in it; saving it is the caller's choice.
+  ProbeCache *probe_cache = nullptr;
+  // How long a probe may take before its file is judged to hang.
+  std::chrono::milliseconds probe_timeout = kDefaultProbeTimeout;
 };
 
 class PluginRegistry {

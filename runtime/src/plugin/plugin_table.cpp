@@ -20,10 +20,10 @@ bool check_plugin_table(const rt_plugin *table, const std::filesystem::path &pat
   if (!read_plugin_header(table, path, plugin, out.abi, reason)) return false;
 
   const std::string file = path.string();
-  const auto name = read_c_string(plugin.name, kMaxPluginNameBytes);
+  std::string problem;
+  const auto name = read_c_string(plugin.name, kMaxPluginNameBytes, problem);
   if (!name) {
-    reason = file + ": the plugin table has no name (NULL or longer than " +
-             std::to_string(kMaxPluginNameBytes) + " bytes)";
+    reason = file + ": the plugin name " + problem;
     return false;
   }
   if (!is_valid_plugin_name(*name)) {
@@ -34,10 +34,9 @@ bool check_plugin_table(const rt_plugin *table, const std::filesystem::path &pat
   out.name = std::string(*name);
   const std::string who = file + ": plugin " + out.name;
 
-  const auto version = read_c_string(plugin.version, kMaxVersionBytes);
+  const auto version = read_c_string(plugin.version, kMaxVersionBytes, problem);
   if (!version || version->empty()) {
-    reason = who + " has no version string (NULL, empty or longer than " +
-             std::to_string(kMaxVersionBytes) + " bytes)";
+    reason = who + " has no version string (" + (version ? "it is empty" : "it " + problem) + ")";
     return false;
   }
   out.version = std::string(*version);
@@ -53,24 +52,40 @@ bool check_plugin_table(const rt_plugin *table, const std::filesystem::path &pat
     return false;
   }
 
+  // Every capability is checked, so that `runtimo plugin check` can report on each; the
+  // first problem is the plugin's.
   std::map<std::string, std::string> seen;  // normalised name → spelling
   std::vector<LoadedCapability> capabilities;
+  std::string first_problem;
   for (std::uint32_t i = 0; i < plugin.capability_count; ++i) {
     LoadedCapability capability;
-    if (!read_capability(plugin.capabilities[i], i, out.name, path, verdicts, capability, reason)) {
-      return false;
+    CapabilityReport report;
+    std::string problem;
+    const bool valid = read_capability(plugin.capabilities[i], i, out.name, path, verdicts,
+                                       capability, problem, report.problem);
+    report.name = capability.name;
+    report.flags = capability.flags;
+    if (valid) {
+      const auto [it, fresh] =
+          seen.emplace(normalise_capability_name(capability.name), capability.name);
+      if (!fresh) {
+        const std::string twice = " twice (as " + it->second + " and " + capability.name +
+                                  "; names are compared ignoring case, '_' and '-')";
+        report.problem = "offered" + twice;
+        problem = who + " offers the capability " + capability.name + twice;
+      }
     }
-    const auto [it, fresh] =
-        seen.emplace(normalise_capability_name(capability.name), capability.name);
-    if (!fresh) {
-      reason = who + " offers the capability " + capability.name + " twice (as " + it->second +
-               " and " + capability.name + "; names are compared ignoring case, '_' and '-')";
-      return false;
-    }
+    if (first_problem.empty()) first_problem = std::move(problem);
+    out.reports.push_back(std::move(report));
+    if (!valid) continue;
     capability.plugin_name = out.name;
     capability.plugin_version = out.version;
     capability.plugin_path = path;
     capabilities.push_back(std::move(capability));
+  }
+  if (!first_problem.empty()) {
+    reason = std::move(first_problem);
+    return false;
   }
   out.capabilities = std::move(capabilities);
   return true;

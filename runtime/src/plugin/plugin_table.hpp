@@ -16,18 +16,27 @@
 
 namespace runtimo::plugin {
 
+// What the checks said about one capability of the table.
+struct CapabilityReport {
+  std::string name;        // empty when the name itself was unusable
+  std::uint32_t flags = 0;
+  std::string problem;     // empty when the capability passed every check
+};
+
 struct CheckedPlugin {
   AbiVersion abi;                              // filled once the version header was read
   std::string name;                            // filled once the name was checked
   std::string version;                         // filled once the version was checked
   std::vector<LoadedCapability> capabilities;  // complete, provenance included, on success
+  std::vector<CapabilityReport> reports;       // one per capability, once the array was read
 };
 
 // At most this many capabilities per plugin.
 inline constexpr std::uint32_t kMaxCapabilitiesPerPlugin = 256;
 
-// Checks `table`, what the entry function of the file `path` returned. Returns false with `reason` naming
-// the file on the first problem; `out` then holds whatever was learnt before it.
+// Checks `table`, what the entry function of the file `path` returned. Returns false with
+// `reason` naming the file on the first problem; `out` then holds whatever was learnt (every
+// capability is checked and reported even after one failed).
 // `verdicts` (may be null): see read_capability.
 bool check_plugin_table(const rt_plugin *table, const std::filesystem::path &path,
                         schema::MetaVerdicts *verdicts, CheckedPlugin &out, std::string &reason);
