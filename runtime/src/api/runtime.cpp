@@ -147,8 +147,9 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
     verdicts.emplace(impl->home / "index" / "meta-schema-passed");
     load.meta_verdicts = &*verdicts;
   }
-  // Probe verdicts: read by every purpose that loads plugins, written only by runners
-  // (derived, in the index).
+  // Probe verdicts: read by every purpose that loads plugins, written by runners, and by `list`,
+  // `describe` and `plugins` in a home a runner has made (derived data in its index: without
+  // it, every `list` would probe again each plugin no job has loaded).
   std::optional<plugin::ProbeCache> probes;
   if (!load.dirs.empty()) {
     probes.emplace(impl->home / "index" / "plugin-probes");
@@ -162,9 +163,13 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
   }
   impl->registry = plugin::PluginRegistry::load(load);
   if (verdicts) verdicts->save();
-  if (probes && options.purpose == Purpose::run) probes->save();
+  if (probes && (options.purpose == Purpose::run ||
+                 (options.purpose == Purpose::inspect && fs::is_directory(impl->home / "index"))))
+    probes->save();
   for (const auto &r : impl->registry->records())
     if (!r.loaded) log::write(log::Level::warning, "plugin rejected: " + r.reason);
+  if (options.purpose == Purpose::run)
+    impl->workers = std::make_unique<exec::WorkerPool>(*impl->registry, impl->settings.in_process_plugins);
 
   policy::PathRules rules;
   rules.write_prefixes = impl->settings.write_prefixes;
@@ -196,7 +201,6 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
   services.guard = impl->guard.get();
   services.bounds = &impl->bounds;
   services.runner = impl->runner->identity();
-  impl->workers = std::make_unique<exec::WorkerPool>(*impl->registry, impl->settings.in_process_plugins);
   services.workers = impl->workers.get();
   services.default_deadline = std::chrono::milliseconds(impl->settings.default_deadline_ms);
   impl->executor = std::make_unique<exec::Executor>(services);

@@ -85,18 +85,22 @@ void WorkerChannel::close() {
   fd_ = -1;
 }
 
+// One sendmsg for the whole frame (lengths, head, body, and the descriptor with its first
+// byte); a short send is finished with plain writes.
 bool WorkerChannel::send(const Frame &frame) {
   const std::string head = boost::json::serialize(frame.head);
   if (head.size() + frame.body.size() > kMaxFrameBytes) return false;
   char lengths[8];
   put_u32(lengths, static_cast<std::uint32_t>(head.size()));
   put_u32(lengths + 4, static_cast<std::uint32_t>(frame.body.size()));
+  iovec iov[3] = {{lengths, sizeof lengths},
+                  {const_cast<char *>(head.data()), head.size()},
+                  {const_cast<char *>(frame.body.data()), frame.body.size()}};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = iov;
+  msg.msg_iovlen = frame.body.empty() ? 2 : 3;
   if (frame.fd >= 0) {
-    iovec iov{lengths, sizeof lengths};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
     msg.msg_control = control;
     msg.msg_controllen = sizeof control;
     cmsghdr *c = CMSG_FIRSTHDR(&msg);
@@ -104,15 +108,21 @@ bool WorkerChannel::send(const Frame &frame) {
     c->cmsg_type = SCM_RIGHTS;
     c->cmsg_len = CMSG_LEN(sizeof(int));
     std::memcpy(CMSG_DATA(c), &frame.fd, sizeof(int));
-    ssize_t n;
-    do n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
-    while (n < 0 && errno == EINTR);
-    if (n != static_cast<ssize_t>(sizeof lengths)) return false;
-  } else if (!write_all(fd_, lengths, sizeof lengths)) {
-    return false;
   }
-  return write_all(fd_, head.data(), head.size()) &&
-         write_all(fd_, frame.body.data(), frame.body.size());
+  ssize_t n;
+  do n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n <= 0) return false;
+  auto sent = static_cast<std::size_t>(n);
+  for (const iovec &part : iov) {
+    if (sent >= part.iov_len) {
+      sent -= part.iov_len;
+      continue;
+    }
+    if (!write_all(fd_, static_cast<const char *>(part.iov_base) + sent, part.iov_len - sent)) return false;
+    sent = 0;
+  }
+  return true;
 }
 
 std::optional<Frame> WorkerChannel::receive() {
@@ -126,15 +136,14 @@ std::optional<Frame> WorkerChannel::receive() {
                              std::to_string(static_cast<std::uint64_t>(head_size) + body_size) +
                              " bytes, more than the limit of " + std::to_string(kMaxFrameBytes));
   }
-  std::string head(head_size, '\0');
-  frame.body.resize(body_size);
-  if (!read_all(fd_, head.data(), head_size, nullptr) ||
-      !read_all(fd_, frame.body.data(), body_size, nullptr)) {
+  std::string rest(static_cast<std::size_t>(head_size) + body_size, '\0');  // one read for both
+  if (!read_all(fd_, rest.data(), rest.size(), nullptr)) {
     if (frame.fd >= 0) ::close(frame.fd);
     return std::nullopt;
   }
+  frame.body = rest.substr(head_size);
   boost::system::error_code ec;
-  boost::json::value parsed = boost::json::parse(head, ec);
+  boost::json::value parsed = boost::json::parse(std::string_view(rest).substr(0, head_size), ec);
   if (ec || !parsed.is_object()) {
     if (frame.fd >= 0) ::close(frame.fd);
     throw std::runtime_error("a worker sent a frame whose head is not a JSON object");
