@@ -10,6 +10,7 @@
 
 #include "exec/job_arguments.hpp"
 #include "exec/job_context.hpp"
+#include "exec/job_context_calls.hpp"
 #include "exec/job_handles.hpp"
 #include "exec/job_snapshots.hpp"
 #include "exec/journal_bounds.hpp"
@@ -35,7 +36,6 @@ namespace {
 std::string_view view(rt_str s) {
   return s.ptr == nullptr ? std::string_view{} : std::string_view{s.ptr, s.len};
 }
-rt_str str(const std::string &s) { return rt_str{s.c_str(), s.size()}; }
 
 // Records why a call failed (the caller holds a JobAccess for `job`).
 void record_error(Job &job, rt_status status, std::string_view message, std::string_view hint) {
@@ -57,37 +57,6 @@ rt_status refuse_in_validate(Job &job, const char *function) {
   return RT_INVALID_ARGS;
 }
 
-rt_str job_id(const rt_job *handle) {
-  JobAccess job(handle);
-  return job ? str(job->id) : rt_str{"", 0};
-}
-rt_str session_id(const rt_job *handle) {
-  JobAccess job(handle);
-  return job ? str(job->session) : rt_str{"", 0};
-}
-int32_t dry_run(const rt_job *handle) {
-  JobAccess job(handle);
-  return job && job->dry_run ? 1 : 0;
-}
-rt_str working_dir(const rt_job *handle) {
-  JobAccess job(handle);
-  return job ? str(job->working_dir) : rt_str{"", 0};
-}
-
-int64_t remaining_of(const Job &job) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      job.deadline - std::chrono::steady_clock::now());
-  return std::max<int64_t>(0, left.count());
-}
-int64_t remaining_ms(const rt_job *handle) {
-  JobAccess job(handle);
-  return job ? remaining_of(*job) : 0;
-}
-// A returned handle reads as cancelled, so a stray loop polling it stops.
-int32_t cancelled(const rt_job *handle) {
-  JobAccess job(handle);
-  return !job || remaining_of(*job) == 0 ? 1 : 0;
-}
 
 void set_error(rt_job *handle, rt_status status, rt_str message, rt_str hint) {
   try {
@@ -313,12 +282,12 @@ const rt_host_api kHostApi{
     sizeof(rt_host_api),
     RT_ABI_MAJOR,
     RT_ABI_MINOR,
-    &job_id,
-    &session_id,
-    &dry_run,
-    &working_dir,
-    &remaining_ms,
-    &cancelled,
+    &context::job_id,
+    &context::session_id,
+    &context::dry_run,
+    &context::working_dir,
+    &context::remaining_ms,
+    &context::cancelled,
     &set_output,
     &set_error,
     &wal_event,

@@ -3,6 +3,7 @@
 #include "exec/worker_process.hpp"
 
 #include "exec/job_arguments.hpp"
+#include "exec/job_context_calls.hpp"
 #include "exec/job_handles.hpp"
 
 #include <runtimo/abi.h>
@@ -68,36 +69,6 @@ rt_status status_of(const std::optional<Frame> &reply) {
   return s != nullptr && s->is_int64() ? static_cast<rt_status>(s->get_int64()) : RT_INTERNAL;
 }
 
-// -- the context, answered locally
-
-rt_str job_id(const rt_job *handle) {
-  JobAccess job(handle);
-  return job ? str(job->id) : rt_str{"", 0};
-}
-rt_str session_id(const rt_job *handle) {
-  JobAccess job(handle);
-  return job ? str(job->session) : rt_str{"", 0};
-}
-int32_t dry_run(const rt_job *handle) {
-  JobAccess job(handle);
-  return job && job->dry_run ? 1 : 0;
-}
-rt_str working_dir(const rt_job *handle) {
-  JobAccess job(handle);
-  return job ? str(job->working_dir) : rt_str{"", 0};
-}
-int64_t remaining_of(const Job &job) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(job.deadline - std::chrono::steady_clock::now());
-  return std::max<int64_t>(0, left.count());
-}
-int64_t remaining_ms(const rt_job *handle) {
-  JobAccess job(handle);
-  return job ? remaining_of(*job) : 0;
-}
-int32_t cancelled(const rt_job *handle) {
-  JobAccess job(handle);
-  return !job || remaining_of(*job) == 0 ? 1 : 0;
-}
 
 // -- the services, asked of the host
 
@@ -218,10 +189,27 @@ rt_status arg_int(rt_job *handle, rt_str pointer, int64_t *out) {
 }
 
 const rt_host_api kWorkerApi{
-    sizeof(rt_host_api), RT_ABI_MAJOR, RT_ABI_MINOR, &job_id,      &session_id,    &dry_run,
-    &working_dir,        &remaining_ms, &cancelled,  &set_output, &set_error,      &wal_event,
-    &process_identity,   &check_path,   &open_path,  &check_process, &log_line,    &telemetry,
-    &processes,        &arg,          &arg_int,
+    sizeof(rt_host_api),
+    RT_ABI_MAJOR,
+    RT_ABI_MINOR,
+    &context::job_id,
+    &context::session_id,
+    &context::dry_run,
+    &context::working_dir,
+    &context::remaining_ms,
+    &context::cancelled,
+    &set_output,
+    &set_error,
+    &wal_event,
+    &process_identity,
+    &check_path,
+    &open_path,
+    &check_process,
+    &log_line,
+    &telemetry,
+    &processes,
+    &arg,
+    &arg_int,
 };
 
 // Every process still below the worker (its children, and the orphans it adopted as a
