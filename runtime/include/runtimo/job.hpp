@@ -12,7 +12,10 @@
 
 #include <boost/json/value.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -23,11 +26,30 @@
 
 namespace runtimo {
 
+// What happens to a job while it runs, as it happens (for progress reports): "started" once
+// job.started is journaled, "note" for each note the plugin journals (`data` is its payload),
+// "output" when the plugin sets its output (`message` is its summary).
+struct JobEvent {
+  std::string_view kind;
+  std::string_view job_id;
+  std::string_view message;
+  const boost::json::value *data = nullptr;
+};
+
 struct RunOptions {
   bool dry_run = false;
   std::optional<std::chrono::milliseconds> timeout;  // default: config "default_deadline_ms"
   std::string session_id;
   std::filesystem::path working_dir;  // default: the process's cwd
+  // Set it (from any thread) to cancel the job: the plugin sees cancelled() and should return
+  // RT_CANCELLED; a supervised plugin that does not within a short grace is killed. The job
+  // ends `cancelled` (job.cancelled), or is refused when it had not started.
+  std::shared_ptr<std::atomic<bool>> cancel;
+  // Called on the job's events, from the thread that runs the job or a thread of the plugin.
+  std::function<void(const JobEvent &)> observer;
+  // When not empty, paths this job may read or write must also lie below one of these (a
+  // client's roots narrow the policy for its jobs; they never widen it).
+  std::vector<std::filesystem::path> roots;
 };
 
 enum class JobStatus { completed, failed, rejected, timed_out, cancelled };

@@ -174,6 +174,9 @@ void prepare_job(Admission &a, const Services &services) {
   job.capability = a.cap;
   job.services = &services;
   job.args = &a.args;
+  job.cancel = a.options.cancel.get();
+  job.observer = &a.options.observer;
+  job.roots = &a.options.roots;
 }
 
 rt_str args_of(const Admission &a) { return rt_str{a.args_text.data(), a.args_text.size()}; }
@@ -221,6 +224,14 @@ double call_execute(Admission &a, WorkerPool &workers, JobResult &result, boost:
                a.job_id, a.cap->plugin_name);
   }
   if (job.has_output) result.data = std::move(job.output);
+  if (call.cancelled) {
+    result.status = JobStatus::cancelled;
+    result.error = JobError{ErrorKind::cancelled,
+                            a.cap->name + " was cancelled and did not stop by itself: its worker was killed",
+                            {}, "", Remedy::none, {}};
+    result.message = result.error->message;
+    return execute_ms;
+  }
   if (call.crash) {
     result.status = JobStatus::failed;
     result.error = crash_error(a, call, "execution");
@@ -273,6 +284,9 @@ JobResult Executor::run(std::string_view capability, std::string_view args_json,
   std::unique_lock<std::mutex> serial;
   if ((a.cap->flags & RT_CAP_SERIAL) != 0) serial = std::unique_lock(serial_lock(a.cap));
   if (auto r = validate(a, *services_.workers)) return reject(a, std::move(r->stage), std::move(r->error));
+  if (a.job.cancelled())  // nothing has started: the job is refused, not cancelled mid-way
+    return reject(a, "validate", JobError{ErrorKind::cancelled, "the job was cancelled before it started",
+                                          {}, "", Remedy::none, {}});
   return execute(a);
 }
 
@@ -322,6 +336,7 @@ JobResult Executor::execute(Admission &a) {
     return result;
   }
   log::write(log::Level::info, "executing " + a.cap->name, a.job_id, a.cap->plugin_name);
+  a.job.tell("started", a.cap->name);
 
   // From here the record ends the job, whatever happens.
   double execute_ms = 0;

@@ -15,6 +15,7 @@
 #include "exec/job_snapshots.hpp"
 #include "exec/journal_bounds.hpp"
 #include "log/log.hpp"
+#include "policy/path_patterns.hpp"
 #include "policy/path_policy.hpp"
 #include "policy/process_policy.hpp"
 #include "snapshot/process_identity.hpp"
@@ -23,6 +24,8 @@
 #include "wal/journal.hpp"
 
 #include <boost/json.hpp>
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <climits>
@@ -80,10 +83,13 @@ rt_status set_output(rt_job *handle, rt_str data_json, rt_str message) {
       return RT_INVALID_ARGS;
     }
     std::string text = util::repair_utf8(view(message));
-    std::lock_guard lock(job->mutex);
-    job->output = std::move(data);
-    job->message = std::move(text);
-    job->has_output = true;
+    {
+      std::lock_guard lock(job->mutex);
+      job->output = std::move(data);
+      job->message = text;
+      job->has_output = true;
+    }
+    job->tell("output", text);
     return RT_OK;
   } catch (...) {
     return RT_INTERNAL;
@@ -117,6 +123,7 @@ rt_status wal_event(rt_job *handle, rt_str type, rt_str payload_json) {
     body.put("note", boost::json::string(view(type)));
     body.fit("data", payload, body.room());
     job->services->journal->append(wal::event::note, job->id, body.take(), wal::Durability::durable);
+    job->tell("note", view(type), &payload);
     return RT_OK;
   } catch (const std::exception &e) {
     record_error(*job, RT_INTERNAL, std::string("cannot journal the note: ") + e.what(), {});
@@ -197,11 +204,26 @@ rt_status answer(Job &job, const Decision &d) {
   return d.status;
 }
 
+// A path the policy allowed must also lie below one of the job's roots, when it has some (a
+// client's roots narrow the policy, never widen it).
+bool within_roots(Job &job, const std::string &resolved) {
+  if (job.roots == nullptr || job.roots->empty()) return true;
+  std::string listed;
+  for (const auto &root : *job.roots) {
+    if (policy::is_within(resolved, root.string())) return true;
+    listed += (listed.empty() ? "" : ", ") + root.string();
+  }
+  record_error(job, RT_DENIED, resolved + " is outside the roots this job may use: " + listed,
+               "the client that asked gave these roots; use a path below one of them");
+  return false;
+}
+
 rt_status check_path(rt_job *handle, rt_str path, uint32_t access, rt_str *resolved) {
   JobAccess job(handle);
   if (!job) return RT_INVALID_ARGS;
   try {
     const auto d = job->services->paths->check(view(path), access, job->working_dir);
+    if (d.ok() && !within_roots(*job, d.resolved)) return RT_DENIED;
     if (d.ok() && resolved != nullptr) *resolved = job->keep(d.resolved);
     return answer(*job, d);
   } catch (const std::exception &e) {
@@ -217,6 +239,10 @@ rt_status open_path(rt_job *handle, rt_str path, uint32_t access, int32_t open_f
   try {
     int raw = -1;
     const auto d = job->services->paths->open(view(path), access, open_flags, job->working_dir, &raw);
+    if (d.ok() && !within_roots(*job, d.resolved)) {
+      ::close(raw);
+      return RT_DENIED;
+    }
     if (d.ok()) {
       *fd = raw;
       if (resolved != nullptr) *resolved = job->keep(d.resolved);

@@ -11,10 +11,15 @@
 #include "plugin/plugin_registry.hpp"
 
 #include <runtimo/abi.h>
+#include <runtimo/job.hpp>
 
 #include <boost/json/value.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <functional>
+#include <vector>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -70,6 +75,9 @@ struct Job {
   const plugin::LoadedCapability *capability = nullptr;
   const Services *services = nullptr;
   const boost::json::value *args = nullptr;  // the parsed arguments (rt_host_api.arg)
+  const std::atomic<bool> *cancel = nullptr;  // set when the job is cancelled (may be null)
+  const std::function<void(const JobEvent &)> *observer = nullptr;  // may be null or empty
+  const std::vector<std::filesystem::path> *roots = nullptr;         // narrowing (may be null)
   JobPhase phase = JobPhase::validate;
 
   // Reported by the plugin, guarded by `mutex` (a plugin may call from several threads).
@@ -87,6 +95,10 @@ struct Job {
     std::lock_guard lock(mutex);
     arena.push_back(std::move(text));
     return rt_str{arena.back().c_str(), arena.back().size()};
+  }
+  bool cancelled() const { return cancel != nullptr && cancel->load(std::memory_order_relaxed); }
+  void tell(std::string_view kind, std::string_view message, const boost::json::value *data = nullptr) const {
+    if (observer != nullptr && *observer) (*observer)(JobEvent{kind, id, message, data});
   }
   void clear_error() {
     std::lock_guard lock(mutex);

@@ -41,7 +41,7 @@ int64_t remaining_ms(const rt_job *handle) {
 }
 int32_t cancelled(const rt_job *handle) {
   JobAccess job(handle);
-  return !job || remaining_of(*job) == 0 ? 1 : 0;
+  return !job || remaining_of(*job) == 0 || job->cancelled() ? 1 : 0;
 }
 
 }  // namespace runtimo::exec::context

@@ -11,13 +11,16 @@
 #include <boost/json.hpp>
 
 #include <poll.h>
+#include <sys/mman.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
+#include <new>
 #include <thread>
 #include <stdexcept>
 #include <system_error>
@@ -31,6 +34,7 @@ struct WorkerPool::Worker {
   pid_t pid = -1;
   int pidfd = -1;
   WorkerChannel channel;
+  std::atomic<bool> *cancel = nullptr;  // in a page shared with the worker: its cancelled()
 
   ~Worker() {
     channel.close();  // a healthy worker exits at the end of its channel
@@ -40,13 +44,19 @@ struct WorkerPool::Worker {
       }
     }
     if (pidfd >= 0) ::close(pidfd);
+    if (cancel != nullptr) ::munmap(cancel, kSharedPage);
   }
+  static constexpr std::size_t kSharedPage = 4096;
 };
 
 namespace {
 
 // A plugin that answers its deadline itself gets this long to say so before it is killed.
 constexpr std::chrono::milliseconds kGrace{100};
+// How long a cancelled plugin may take to return by itself before its worker is killed.
+constexpr std::chrono::milliseconds kCancelGrace{500};
+// How often a call in a worker looks whether its job was cancelled.
+constexpr std::chrono::milliseconds kCancelPoll{50};
 // How long a worker whose channel ended may take to exit before it is killed.
 constexpr std::chrono::milliseconds kDyingTime{2000};
 
@@ -162,9 +172,9 @@ class WorkerPool::Forker {
   }
 
   // Forks a worker serving `worker_end`; returns its pid (or -errno).
-  pid_t fork_worker(WorkerChannel &host_end, WorkerChannel &worker_end) {
+  pid_t fork_worker(WorkerChannel &host_end, WorkerChannel &worker_end, std::atomic<bool> *cancel) {
     std::unique_lock lock(mutex_);
-    Request request{&host_end, &worker_end};
+    Request request{&host_end, &worker_end, cancel};
     queue_.push_back(&request);
     wake_.notify_all();
     done_.wait(lock, [&] { return request.done; });
@@ -175,6 +185,7 @@ class WorkerPool::Forker {
   struct Request {
     WorkerChannel *host_end;
     WorkerChannel *worker_end;
+    std::atomic<bool> *cancel;
     pid_t pid = -1;
     bool done = false;
   };
@@ -190,7 +201,7 @@ class WorkerPool::Forker {
       const pid_t pid = ::fork();
       if (pid == 0) {
         r->host_end->close();
-        run_worker(std::move(*r->worker_end), registry_);
+        run_worker(std::move(*r->worker_end), registry_, r->cancel);
       }
       r->pid = pid < 0 ? -errno : pid;
       lock.lock();
@@ -230,13 +241,18 @@ std::unique_ptr<WorkerPool::Worker> WorkerPool::take(const std::string &plugin) 
     if (!forker_) forker_ = std::make_unique<Forker>(registry_);
   }
   auto [host_end, worker_end] = make_channel_pair();
-  const pid_t pid = forker_->fork_worker(host_end, worker_end);
+  void *page = ::mmap(nullptr, Worker::kSharedPage, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (page == MAP_FAILED) throw std::system_error(errno, std::generic_category(), "cannot map a worker's cancel flag");
+  auto *cancel = new (page) std::atomic<bool>(false);
+  const pid_t pid = forker_->fork_worker(host_end, worker_end, cancel);
+  if (pid < 0) ::munmap(page, Worker::kSharedPage);
   if (pid < 0) throw std::system_error(-pid, std::generic_category(), "cannot fork a worker");
   ::setpgid(pid, pid);  // also done by the child: whichever runs first
   auto w = std::make_unique<Worker>();
   w->pid = pid;
   w->pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   w->channel = std::move(host_end);
+  w->cancel = cancel;
   return w;
 }
 
@@ -266,13 +282,25 @@ CallOutcome WorkerPool::call(Job &job, rt_str args) {
                       {"remaining_ms", std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(
                                                                      job.deadline - Clock::now()).count())}};
     set_timeouts(w->channel.fd(), until);
+    w->cancel->store(false);
+    std::optional<Clock::time_point> cancelled_at;
     bool sent = w->channel.send(
         Frame{std::move(head), pack_parts({cap.name, job.id, job.session, job.working_dir, view(args)}), -1});
     while (sent) {
+      if (job.cancelled() && !cancelled_at) {
+        w->cancel->store(true);  // the plugin's cancelled() now says 1
+        cancelled_at = Clock::now();
+      }
+      if (cancelled_at && Clock::now() >= *cancelled_at + kCancelGrace) {
+        outcome.cancelled = true;
+        break;
+      }
       pollfd fds[2] = {{w->channel.fd(), POLLIN, 0}, {w->pidfd, POLLIN, 0}};
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
-      const int ready = left <= 0 ? 0 : ::poll(fds, w->pidfd >= 0 ? 2 : 1, static_cast<int>(left));
+      const int wait_ms = static_cast<int>(std::min<std::int64_t>(left, kCancelPoll.count()));
+      const int ready = left <= 0 ? 0 : ::poll(fds, w->pidfd >= 0 ? 2 : 1, wait_ms);
       if (ready < 0 && errno == EINTR) continue;
+      if (ready == 0 && left > kCancelPoll.count()) continue;  // a slice passed: look again
       if (ready == 0) {
         outcome.past_deadline = true;
         break;
@@ -304,7 +332,7 @@ CallOutcome WorkerPool::call(Job &job, rt_str args) {
   // The worker died, went silent past the deadline, or broke the protocol. A worker that closed
   // its channel is given a moment to finish dying (exit() runs the handlers of the whole
   // process), so its own status says what happened; then its group is killed and it is reaped.
-  if (!outcome.past_deadline && w->pidfd >= 0) {
+  if (!outcome.past_deadline && !outcome.cancelled && w->pidfd >= 0) {
     pollfd exited{w->pidfd, POLLIN, 0};
     while (::poll(&exited, 1, static_cast<int>(kDyingTime.count())) < 0 && errno == EINTR) {
     }
@@ -315,8 +343,8 @@ CallOutcome WorkerPool::call(Job &job, rt_str args) {
   }
   const pid_t pid = w->pid;
   w->pid = -1;  // reaped
-  outcome.status = outcome.past_deadline ? RT_TIMEOUT : RT_INTERNAL;
-  if (!outcome.past_deadline) outcome.crash = "the plugin's worker (pid " + std::to_string(pid) + ") " + wait_text(status);
+  outcome.status = outcome.past_deadline ? RT_TIMEOUT : outcome.cancelled ? RT_CANCELLED : RT_INTERNAL;
+  if (!outcome.past_deadline && !outcome.cancelled) outcome.crash = "the plugin's worker (pid " + std::to_string(pid) + ") " + wait_text(status);
   return outcome;
 }
 

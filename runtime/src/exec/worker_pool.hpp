@@ -36,6 +36,7 @@ struct CallOutcome {
   rt_status status = RT_OK;
   std::optional<std::string> crash;  // the worker died: "killed by signal 11 (SIGSEGV)", …
   bool past_deadline = false;        // the worker was killed at the deadline
+  bool cancelled = false;            // the worker was killed after the job was cancelled
   std::size_t leftovers = 0;         // processes the plugin left running, killed after the call
   bool supervised = false;
 };

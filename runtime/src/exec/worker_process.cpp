@@ -275,7 +275,7 @@ void default_signals() {
 
 }  // namespace
 
-void run_worker(WorkerChannel channel, const plugin::PluginRegistry &registry) {
+void run_worker(WorkerChannel channel, const plugin::PluginRegistry &registry, const std::atomic<bool> *cancel) {
   ::setpgid(0, 0);
   default_signals();
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -313,6 +313,7 @@ void run_worker(WorkerChannel channel, const plugin::PluginRegistry &registry) {
       job.dry_run = h.at("dry_run").as_bool();
       job.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(h.at("remaining_ms").to_number<std::int64_t>());
       job.capability = cap;
+      job.cancel = cancel;
       boost::system::error_code ec;
       const json::value args_value = json::parse(parts[4], ec);  // checked by the host already
       job.args = &args_value;

@@ -21,10 +21,14 @@
 #include "exec/worker_channel.hpp"
 #include "plugin/plugin_registry.hpp"
 
+#include <atomic>
+
 namespace runtimo::exec {
 
 // Runs in the forked child, never returns: prepares the process (process group, subreaper,
 // descriptors), then serves calls until the channel closes.
-[[noreturn]] void run_worker(WorkerChannel channel, const plugin::PluginRegistry &registry);
+// `cancel` lies in a page shared with the host: set while the current call's job is cancelled.
+[[noreturn]] void run_worker(WorkerChannel channel, const plugin::PluginRegistry &registry,
+                             const std::atomic<bool> *cancel);
 
 }  // namespace runtimo::exec
