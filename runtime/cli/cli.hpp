@@ -70,6 +70,7 @@ int cmd_describe(const Output &out, const std::vector<std::string> &args);
 int cmd_plugins(const Output &out, const std::vector<std::string> &args);
 int cmd_plugin(const Output &out, const std::vector<std::string> &args);  // plugin check FILE
 int cmd_run(const Output &out, const std::vector<std::string> &args);
+int cmd_mcp(const Output &out, const std::vector<std::string> &args);
 int cmd_logs(const Output &out, const std::vector<std::string> &args);
 int cmd_status(const Output &out, const std::vector<std::string> &args);
 int cmd_wal(const Output &out, const std::vector<std::string> &args);

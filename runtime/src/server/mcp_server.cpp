@@ -1,0 +1,376 @@
+// server/mcp_server.cpp — the MCP stdio server (see mcp_server.hpp). Protocol facts follow the
+// 2025-11-25 specification (modelcontextprotocol.io/specification), which also answers the
+// three earlier versions this server speaks.
+#include "server/mcp_server.hpp"
+
+#include "server/mcp_catalog.hpp"
+#include "server/mcp_lines.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace runtimo::server {
+namespace {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+constexpr std::string_view kLatestVersion = "2025-11-25";
+constexpr std::string_view kVersions[] = {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
+
+// JSON-RPC and MCP error codes.
+constexpr int kParseError = -32700, kInvalidRequest = -32600, kMethodNotFound = -32601,
+              kInvalidParams = -32602, kInternalError = -32603, kResourceNotFound = -32002;
+
+std::string key_of(const json::value &id) { return json::serialize(id); }
+
+const json::object *object_at(const json::value &v, const char *key) {
+  const auto *o = v.is_object() ? v.get_object().if_contains(key) : nullptr;
+  return o != nullptr && o->is_object() ? &o->get_object() : nullptr;
+}
+std::string_view string_at(const json::value &v, const char *key) {
+  const auto *s = v.is_object() ? v.get_object().if_contains(key) : nullptr;
+  return s != nullptr && s->is_string() ? std::string_view(s->get_string()) : std::string_view{};
+}
+
+// file:///a%20b → /a b; empty for anything else.
+fs::path path_of_file_uri(std::string_view uri) {
+  constexpr std::string_view scheme = "file://";
+  if (!uri.starts_with(scheme)) return {};
+  std::string_view rest = uri.substr(scheme.size());
+  if (!rest.starts_with('/')) {  // file://host/path: only the local host
+    const auto slash = rest.find('/');
+    if (slash == std::string_view::npos || (rest.substr(0, slash) != "localhost")) return {};
+    rest = rest.substr(slash);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < rest.size(); ++i) {
+    if (rest[i] == '%' && i + 2 < rest.size() && std::isxdigit(static_cast<unsigned char>(rest[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(rest[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(rest.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += rest[i];
+    }
+  }
+  return fs::path(out).lexically_normal();
+}
+
+class McpServer {
+ public:
+  McpServer(Runtime &runtime, std::FILE *out, const McpOptions &options)
+      : rt_(runtime), out_(out), options_(options) {}
+
+  int run(int in_fd) {
+    std::thread ticker([this] { tick(); });
+    LineReader reader(in_fd, options_.max_line_bytes);
+    while (auto line = reader.next()) handle_line(*line);
+    // End of input: the calls under way finish (and are journaled) before the server ends.
+    {
+      std::unique_lock lock(calls_mutex_);
+      stopping_ = true;
+      calls_cv_.notify_all();
+      calls_cv_.wait(lock, [&] { return calls_.empty(); });
+    }
+    for (auto &t : finished_) t.join();
+    ticker.join();
+    return 0;
+  }
+
+ private:
+  struct Call {
+    json::value id;
+    json::value progress_token;  // null: the client asked for no progress
+    std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
+    std::mutex mutex;
+    std::string job_id;
+    std::uint64_t progress = 0;
+    bool running = false;
+    std::chrono::steady_clock::time_point started;
+  };
+
+  // -- output
+
+  void send(const json::value &message) {
+    const std::string line = json::serialize(message) + "\n";
+    std::lock_guard lock(out_mutex_);
+    if (std::fwrite(line.data(), 1, line.size(), out_) == line.size()) std::fflush(out_);
+  }
+  void reply(const json::value &id, json::value result) {
+    send(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}});
+  }
+  void fail(const json::value &id, int code, std::string message, json::value data = nullptr) {
+    json::object error{{"code", code}, {"message", std::move(message)}};
+    if (!data.is_null()) error["data"] = std::move(data);
+    send(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(error)}});
+  }
+  void notify(std::string_view method, json::object params) {
+    send(json::object{{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}});
+  }
+  void progress(Call &call, std::string message) {
+    if (call.progress_token.is_null()) return;
+    std::uint64_t n;
+    {
+      std::lock_guard lock(call.mutex);
+      n = ++call.progress;
+    }
+    notify("notifications/progress",
+           json::object{{"progressToken", call.progress_token}, {"progress", n}, {"message", std::move(message)}});
+  }
+
+  // -- input
+
+  void handle_line(const Line &line) {
+    if (line.too_long) {
+      fail(nullptr, kInvalidRequest,
+           "the message is " + std::to_string(line.bytes) + " bytes long, more than the limit of " +
+               std::to_string(options_.max_line_bytes) + " (config mcp.max_line_bytes); it was skipped");
+      return;
+    }
+    if (line.text.find_first_not_of(" \t\r") == std::string::npos) return;  // blank line
+    boost::system::error_code ec;
+    json::value message = json::parse(line.text, ec);
+    if (ec) return fail(nullptr, kParseError, "the line is not JSON: " + ec.message());
+    if (message.is_array()) return fail(nullptr, kInvalidRequest, "batches are not supported: send one message per line");
+    if (!message.is_object()) return fail(nullptr, kInvalidRequest, "a message must be a JSON object");
+    json::object &m = message.get_object();
+    const json::value *id = m.if_contains("id");
+    const bool valid_id = id == nullptr || id->is_string() || id->is_int64() || id->is_uint64();
+    if (string_at(message, "jsonrpc") != "2.0" || !valid_id)
+      return fail(id != nullptr && valid_id ? *id : json::value(nullptr), kInvalidRequest,
+                  "not a JSON-RPC 2.0 message (\"jsonrpc\": \"2.0\" and a string or integer id)");
+    const auto *method = m.if_contains("method");
+    if (method == nullptr) {
+      if (id != nullptr && (m.contains("result") || m.contains("error"))) return handle_response(message);
+      return fail(id != nullptr ? *id : json::value(nullptr), kInvalidRequest, "a request needs a \"method\"");
+    }
+    if (!method->is_string()) return fail(id != nullptr ? *id : json::value(nullptr), kInvalidRequest, "\"method\" must be a string");
+    const json::value params = m.contains("params") ? m.at("params") : json::value(json::object{});
+    if (id == nullptr) return handle_notification(method->get_string(), params);
+    try {
+      handle_request(*id, method->get_string(), params);
+    } catch (const std::exception &e) {
+      fail(*id, kInternalError, e.what());
+    }
+  }
+
+  void handle_request(const json::value &id, std::string_view method, const json::value &params) {
+    if (method == "initialize") return initialize(id, params);
+    if (method == "ping") return reply(id, json::object{});
+    if (method == "tools/list") return list_tools(id);
+    if (method == "tools/call") return call_tool(id, params);
+    if (method == "resources/list") return reply(id, json::object{{"resources", resources()}});
+    if (method == "resources/templates/list")
+      return reply(id, json::object{{"resourceTemplates", resource_templates()}});
+    if (method == "resources/read") return read(id, params);
+    fail(id, kMethodNotFound, "unknown method \"" + std::string(method) + "\"");
+  }
+
+  void handle_notification(std::string_view method, const json::value &params) {
+    if (method == "notifications/initialized" || method == "notifications/roots/list_changed") {
+      if (client_roots_) ask_roots();
+    } else if (method == "notifications/cancelled") {
+      const auto *request = params.is_object() ? params.get_object().if_contains("requestId") : nullptr;
+      if (request == nullptr) return;
+      std::lock_guard lock(calls_mutex_);
+      if (auto it = calls_.find(key_of(*request)); it != calls_.end()) it->second->cancel->store(true);
+      calls_cv_.notify_all();  // a call still waiting for its turn ends at once
+    }
+    // Other notifications need no answer.
+  }
+
+  // The answer to a request of ours: only roots/list asks anything.
+  void handle_response(const json::value &message) {
+    const json::value &id = message.get_object().at("id");
+    if (!id.is_string() || !id.get_string().starts_with("runtimo-roots-")) return;
+    const json::object *result = object_at(message, "result");
+    if (result == nullptr) return;  // the client refused: no narrowing
+    std::vector<fs::path> roots;
+    if (const auto *list = result->if_contains("roots"); list != nullptr && list->is_array())
+      for (const auto &root : list->get_array())
+        if (fs::path p = path_of_file_uri(string_at(root, "uri")); !p.empty()) roots.push_back(std::move(p));
+    std::lock_guard lock(roots_mutex_);
+    roots_ = std::move(roots);
+  }
+
+  // -- requests
+
+  void initialize(const json::value &id, const json::value &params) {
+    const std::string_view asked = string_at(params, "protocolVersion");
+    const bool known = std::find(std::begin(kVersions), std::end(kVersions), asked) != std::end(kVersions);
+    if (const auto *caps = object_at(params, "capabilities")) client_roots_ = caps->contains("roots");
+    reply(id, json::object{
+                  {"protocolVersion", known ? asked : kLatestVersion},
+                  {"capabilities", json::object{{"tools", json::object{{"listChanged", false}}},
+                                                {"resources", json::object{{"subscribe", false}, {"listChanged", false}}}}},
+                  {"serverInfo", json::object{{"name", "runtimo"}, {"title", "Runtimo"}, {"version", RUNTIMO_VERSION}}},
+                  {"instructions",
+                   "Every tool call is a job of Runtimo: its arguments are checked against the tool's schema "
+                   "and the capability's own validation before anything runs, and the job is journaled. A "
+                   "result with isError says why it was refused and how to fix it. Read runtimo://jobs/{job_id} "
+                   "for a job's record, also after a call you gave up on."}});
+  }
+
+  void ask_roots() {
+    notify_request("roots/list", "runtimo-roots-" + std::to_string(next_request_++));
+  }
+  void notify_request(std::string_view method, std::string id) {
+    send(json::object{{"jsonrpc", "2.0"}, {"id", std::move(id)}, {"method", method}});
+  }
+
+  void list_tools(const json::value &id) {
+    json::array tools;
+    for (const auto &c : rt_.list()) tools.push_back(tool_of(c));  // sorted by name
+    reply(id, json::object{{"tools", std::move(tools)}});
+  }
+
+  void read(const json::value &id, const json::value &params) {
+    const std::string_view uri = string_at(params, "uri");
+    if (uri.empty()) return fail(id, kInvalidParams, "resources/read needs a \"uri\"");
+    auto contents = read_resource(rt_, uri);
+    if (!contents)
+      return fail(id, kResourceNotFound, "no resource \"" + std::string(uri) + "\"", json::object{{"uri", uri}});
+    reply(id, json::object{{"contents", std::move(*contents)}});
+  }
+
+  void call_tool(const json::value &id, const json::value &params) {
+    const std::string_view name = string_at(params, "name");
+    const auto capability = name.empty() ? std::nullopt : rt_.describe(name);
+    if (!capability) {
+      json::array suggestions;
+      for (const auto &s : rt_.suggest(name)) suggestions.emplace_back(tool_name(s));
+      std::string message = "unknown tool \"" + std::string(name) + "\"";
+      if (!suggestions.empty()) message += "; did you mean " + std::string(suggestions.front().as_string()) + "?";
+      return fail(id, kInvalidParams, message + " (tools/list names every tool)",
+                  json::object{{"suggestions", std::move(suggestions)}});
+    }
+    const json::value *arguments = params.get_object().if_contains("arguments");
+    auto call = std::make_shared<Call>();
+    call->id = id;
+    if (const json::object *meta = object_at(params, "_meta"))
+      if (const auto *token = meta->if_contains("progressToken")) call->progress_token = *token;
+    std::vector<std::thread> finished;
+    {
+      std::lock_guard lock(calls_mutex_);
+      if (calls_.contains(key_of(id))) return fail(id, kInvalidRequest, "a call with this id is already running");
+      calls_[key_of(id)] = call;
+      threads_[key_of(id)] = std::thread([this, call, capability = capability->name,
+                                          args = arguments != nullptr ? json::serialize(*arguments) : std::string("{}")] {
+        run_call(*call, capability, args);
+      });
+      finished.swap(finished_);
+    }
+    for (auto &t : finished) t.join();  // threads of calls that have ended
+  }
+
+  void run_call(Call &call, const std::string &capability, const std::string &args) {
+    {
+      std::unique_lock lock(calls_mutex_);
+      calls_cv_.wait(lock, [&] { return running_ < options_.max_concurrent_calls || call.cancel->load(); });
+      ++running_;
+    }
+    RunOptions o;
+    o.cancel = call.cancel;
+    {
+      std::lock_guard lock(roots_mutex_);
+      o.roots = roots_;
+    }
+    o.observer = [&](const JobEvent &e) {
+      if (e.kind == "started") {
+        std::lock_guard lock(call.mutex);
+        call.job_id = std::string(e.job_id);
+        call.running = true;
+        call.started = std::chrono::steady_clock::now();
+      }
+      progress(call, std::string(e.kind == "started" ? "job " + std::string(e.job_id) + " started"
+                                 : e.kind == "note"  ? "note: " + std::string(e.message)
+                                                     : "output: " + std::string(e.message)));
+    };
+    try {
+      const JobResult result = rt_.run(capability, args, o);
+      // A cancelled request gets no answer (the client has stopped waiting); its job's record
+      // stays readable as runtimo://jobs/{id}.
+      if (!call.cancel->load()) reply(call.id, call_result(result));
+    } catch (const std::exception &e) {
+      fail(call.id, kInternalError, std::string("the call could not be run: ") + e.what());
+    }
+    std::lock_guard lock(calls_mutex_);
+    --running_;
+    const std::string key = key_of(call.id);
+    if (auto it = threads_.find(key); it != threads_.end()) {
+      finished_.push_back(std::move(it->second));
+      threads_.erase(it);
+    }
+    calls_.erase(key);
+    calls_cv_.notify_all();
+  }
+
+  // Every progress interval, the calls that asked for progress and are running say so.
+  void tick() {
+    std::unique_lock lock(calls_mutex_);
+    while (!stopping_ || !calls_.empty()) {
+      calls_cv_.wait_for(lock, options_.progress_interval);
+      std::vector<std::shared_ptr<Call>> running;
+      for (auto &[key, call] : calls_) running.push_back(call);
+      lock.unlock();
+      for (auto &call : running) {
+        std::string job;
+        double seconds = 0;
+        {
+          std::lock_guard call_lock(call->mutex);
+          if (!call->running) continue;
+          job = call->job_id;
+          seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - call->started).count();
+        }
+        progress(*call, "job " + job + " running for " + std::to_string(static_cast<long>(seconds)) + " s");
+      }
+      lock.lock();
+      if (stopping_ && calls_.empty()) break;
+    }
+  }
+
+  Runtime &rt_;
+  std::FILE *out_;
+  const McpOptions options_;
+  std::mutex out_mutex_;
+  std::mutex calls_mutex_;
+  std::condition_variable calls_cv_;
+  std::map<std::string, std::shared_ptr<Call>> calls_;  // by the request's id
+  std::map<std::string, std::thread> threads_;  // of the calls under way
+  std::vector<std::thread> finished_;           // of calls that ended, to be joined
+  std::size_t running_ = 0;
+  bool stopping_ = false;
+  std::mutex roots_mutex_;
+  std::vector<fs::path> roots_;
+  bool client_roots_ = false;
+  int next_request_ = 1;
+};
+
+}  // namespace
+
+McpOptions mcp_options_from(const boost::json::value &config) {
+  McpOptions o;
+  const json::object *mcp = object_at(config, "mcp");
+  if (mcp == nullptr) return o;
+  if (const auto *v = mcp->if_contains("max_line_bytes"); v && v->is_int64()) o.max_line_bytes = static_cast<std::size_t>(v->get_int64());
+  if (const auto *v = mcp->if_contains("max_concurrent_calls"); v && v->is_int64())
+    o.max_concurrent_calls = static_cast<std::size_t>(v->get_int64());
+  if (const auto *v = mcp->if_contains("progress_interval_ms"); v && v->is_int64())
+    o.progress_interval = std::chrono::milliseconds(v->get_int64());
+  return o;
+}
+
+int serve_mcp(Runtime &runtime, int in_fd, std::FILE *out, const McpOptions &options) {
+  McpServer server(runtime, out, options);
+  return server.run(in_fd);
+}
+
+}  // namespace runtimo::server
