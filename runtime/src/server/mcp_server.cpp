@@ -30,6 +30,9 @@ constexpr std::string_view kVersions[] = {"2025-11-25", "2025-06-18", "2025-03-2
 constexpr int kParseError = -32700, kInvalidRequest = -32600, kMethodNotFound = -32601,
               kInvalidParams = -32602, kInternalError = -32603, kResourceNotFound = -32002;
 
+// How long a call waits for the client's answer to roots/list before it runs without it.
+constexpr std::chrono::seconds kRootsWait{10};
+
 std::string key_of(const json::value &id) { return json::serialize(id); }
 
 const json::object *object_at(const json::value &v, const char *key) {
@@ -73,6 +76,7 @@ class McpServer {
     std::thread ticker([this] { tick(); });
     LineReader reader(in_fd, options_.max_line_bytes);
     while (auto line = reader.next()) handle_line(*line);
+    roots_answered();  // no answer to a roots/list can come any more
     // End of input: the calls under way finish (and are journaled) before the server ends.
     {
       std::unique_lock lock(calls_mutex_);
@@ -192,13 +196,29 @@ class McpServer {
     const json::value &id = message.get_object().at("id");
     if (!id.is_string() || !id.get_string().starts_with("runtimo-roots-")) return;
     const json::object *result = object_at(message, "result");
-    if (result == nullptr) return;  // the client refused: no narrowing
+    if (result == nullptr) return roots_answered();  // the client refused: no narrowing
     std::vector<fs::path> roots;
     if (const auto *list = result->if_contains("roots"); list != nullptr && list->is_array())
       for (const auto &root : list->get_array())
         if (fs::path p = path_of_file_uri(string_at(root, "uri")); !p.empty()) roots.push_back(std::move(p));
+    {
+      std::lock_guard lock(roots_mutex_);
+      roots_ = std::move(roots);
+    }
+    roots_answered();
+  }
+  void roots_answered() {
     std::lock_guard lock(roots_mutex_);
-    roots_ = std::move(roots);
+    roots_pending_ = false;
+    roots_cv_.notify_all();
+  }
+  // A call waits for the answer to a roots/list under way, so that no job runs with wider
+  // paths than the client meant — for a while: a client that never answers gets the policy
+  // of the configuration.
+  std::vector<fs::path> current_roots() {
+    std::unique_lock lock(roots_mutex_);
+    roots_cv_.wait_for(lock, kRootsWait, [&] { return !roots_pending_; });
+    return roots_;
   }
 
   // -- requests
@@ -220,6 +240,10 @@ class McpServer {
   }
 
   void ask_roots() {
+    {
+      std::lock_guard lock(roots_mutex_);
+      roots_pending_ = true;
+    }
     notify_request("roots/list", "runtimo-roots-" + std::to_string(next_request_++));
   }
   void notify_request(std::string_view method, std::string id) {
@@ -279,10 +303,7 @@ class McpServer {
     }
     RunOptions o;
     o.cancel = call.cancel;
-    {
-      std::lock_guard lock(roots_mutex_);
-      o.roots = roots_;
-    }
+    o.roots = current_roots();
     o.observer = [&](const JobEvent &e) {
       if (e.kind == "started") {
         std::lock_guard lock(call.mutex);
@@ -349,7 +370,9 @@ class McpServer {
   std::size_t running_ = 0;
   bool stopping_ = false;
   std::mutex roots_mutex_;
+  std::condition_variable roots_cv_;
   std::vector<fs::path> roots_;
+  bool roots_pending_ = false;
   bool client_roots_ = false;
   int next_request_ = 1;
 };
