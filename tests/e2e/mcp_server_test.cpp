@@ -336,3 +336,16 @@ BOOST_AUTO_TEST_CASE(the_clients_roots_narrow_what_its_jobs_may_read) {
   BOOST_TEST(refused.at("isError") == true);
   BOOST_TEST(refused.at("structuredContent").at("error").at("kind") == "denied");
 }
+
+BOOST_AUTO_TEST_CASE(sigterm_cancels_the_calls_under_way_journals_them_and_exits) {
+  // Clients stop a server that does not exit on end of input with SIGTERM (the official
+  // TypeScript client after 2 s): nothing under way is lost.
+  Server s({"slow"});
+  auto c = s.start();
+  c->handshake();
+  c->request("tools/call", tool_call("slow", json::object{}, "term"));
+  const std::string job = job_of_start(*c->await(progress_with("term", "started")));
+  ::kill(c->pid(), SIGTERM);
+  BOOST_TEST(c->wait_exit() == 0);
+  BOOST_TEST((s.event_types(job) == std::vector<std::string>{"job.started", "job.cancelled"}));
+}

@@ -1,6 +1,7 @@
 // server/mcp_lines.cpp — see mcp_lines.hpp.
 #include "server/mcp_lines.hpp"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,6 +17,18 @@ bool LineReader::fill() {
   }
   char chunk[65536];
   for (;;) {
+    if (stop_fd_ >= 0) {
+      pollfd fds[2] = {{fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
+      if (::poll(fds, 2, -1) < 0) {
+        if (errno == EINTR) continue;
+        eof_ = true;
+        return false;
+      }
+      if (fds[1].revents != 0) {
+        eof_ = stopped_ = true;
+        return false;
+      }
+    }
     const ssize_t n = ::read(fd_, chunk, sizeof chunk);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {

@@ -72,14 +72,17 @@ class McpServer {
   McpServer(Runtime &runtime, std::FILE *out, const McpOptions &options)
       : rt_(runtime), out_(out), options_(options) {}
 
-  int run(int in_fd) {
+  int run(int in_fd, int stop_fd) {
     std::thread ticker([this] { tick(); });
-    LineReader reader(in_fd, options_.max_line_bytes);
+    LineReader reader(in_fd, options_.max_line_bytes, stop_fd);
     while (auto line = reader.next()) handle_line(*line);
     roots_answered();  // no answer to a roots/list can come any more
-    // End of input: the calls under way finish (and are journaled) before the server ends.
+    // End of input: the calls under way finish (and are journaled) before the server ends;
+    // on a stop they are cancelled.
     {
       std::unique_lock lock(calls_mutex_);
+      if (reader.stopped())
+        for (auto &[key, call] : calls_) call->cancel->store(true);
       stopping_ = true;
       calls_cv_.notify_all();
       calls_cv_.wait(lock, [&] { return calls_.empty(); });
@@ -391,9 +394,9 @@ McpOptions mcp_options_from(const boost::json::value &config) {
   return o;
 }
 
-int serve_mcp(Runtime &runtime, int in_fd, std::FILE *out, const McpOptions &options) {
+int serve_mcp(Runtime &runtime, int in_fd, std::FILE *out, const McpOptions &options, int stop_fd) {
   McpServer server(runtime, out, options);
-  return server.run(in_fd);
+  return server.run(in_fd, stop_fd);
 }
 
 }  // namespace runtimo::server

@@ -10,7 +10,8 @@
 // their end and dropped —, -32601 unknown method, -32602 unknown tool). Calls run on threads of
 // their own, at most `max_concurrent_calls` at once, so a slow one never holds up ping or
 // another call; the end of input ends the server once the calls under way have ended (and
-// been journaled), whether or not anyone still reads their answers.
+// been journaled), whether or not anyone still reads their answers; a stop (SIGTERM, which
+// clients send a server that does not exit) cancels them first.
 #pragma once
 
 #include <runtimo/runtime.hpp>
@@ -30,7 +31,9 @@ struct McpOptions {
 // The options as the runtime's effective config sets them (section "mcp").
 McpOptions mcp_options_from(const boost::json::value &config);
 
-// Serves `in_fd` → `out` until the end of input. Returns the process exit code (0).
-int serve_mcp(Runtime &runtime, int in_fd, std::FILE *out, const McpOptions &options);
+// Serves `in_fd` → `out` until the end of input, or until `stop_fd` (if not -1) becomes
+// readable — then the calls under way are cancelled (and journaled job.cancelled) first.
+// Returns the process exit code (0).
+int serve_mcp(Runtime &runtime, int in_fd, std::FILE *out, const McpOptions &options, int stop_fd = -1);
 
 }  // namespace runtimo::server
