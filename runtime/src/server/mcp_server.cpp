@@ -122,15 +122,15 @@ class McpServer {
   void notify(std::string_view method, json::object params) {
     send(json::object{{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}});
   }
+  // Under the call's mutex, so that once a cancellation has been taken in (also under it) no
+  // progress of the call follows: the client has forgotten its token.
   void progress(Call &call, std::string message) {
     if (call.progress_token.is_null()) return;
-    std::uint64_t n;
-    {
-      std::lock_guard lock(call.mutex);
-      n = ++call.progress;
-    }
-    notify("notifications/progress",
-           json::object{{"progressToken", call.progress_token}, {"progress", n}, {"message", std::move(message)}});
+    std::lock_guard lock(call.mutex);
+    if (call.cancel->load()) return;
+    notify("notifications/progress", json::object{{"progressToken", call.progress_token},
+                                                  {"progress", ++call.progress},
+                                                  {"message", std::move(message)}});
   }
 
   // -- input
@@ -188,7 +188,10 @@ class McpServer {
       const auto *request = params.is_object() ? params.get_object().if_contains("requestId") : nullptr;
       if (request == nullptr) return;
       std::lock_guard lock(calls_mutex_);
-      if (auto it = calls_.find(key_of(*request)); it != calls_.end()) it->second->cancel->store(true);
+      if (auto it = calls_.find(key_of(*request)); it != calls_.end()) {
+        std::lock_guard call_lock(it->second->mutex);
+        it->second->cancel->store(true);
+      }
       calls_cv_.notify_all();  // a call still waiting for its turn ends at once
     }
     // Other notifications need no answer.
@@ -341,7 +344,7 @@ class McpServer {
   void tick() {
     std::unique_lock lock(calls_mutex_);
     while (!stopping_ || !calls_.empty()) {
-      calls_cv_.wait_for(lock, options_.progress_interval);
+      if (calls_cv_.wait_for(lock, options_.progress_interval, [&] { return stopping_ && calls_.empty(); })) break;
       std::vector<std::shared_ptr<Call>> running;
       for (auto &[key, call] : calls_) running.push_back(call);
       lock.unlock();
