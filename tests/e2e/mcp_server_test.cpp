@@ -349,3 +349,53 @@ BOOST_AUTO_TEST_CASE(sigterm_cancels_the_calls_under_way_journals_them_and_exits
   BOOST_TEST(c->wait_exit() == 0);
   BOOST_TEST((s.event_types(job) == std::vector<std::string>{"job.started", "job.cancelled"}));
 }
+
+BOOST_AUTO_TEST_CASE(a_call_sent_as_a_task_is_answered_at_once_with_its_job_id_and_polled_to_its_result) {
+  Server s({"slow"});
+  const fs::path file = text_file(s.dir, "t.txt", 12);
+  auto c = s.start();
+  const auto init = c->handshake("2025-11-25", {{"tasks", json::object{}}});
+  BOOST_TEST(init.at("capabilities").at("tasks").at("requests").at("tools").as_object().contains("call"));
+  BOOST_TEST(c->call("tools/list").at("tools").at(0).at("execution").at("taskSupport") == "optional");
+
+  // A quick one: tasks/result answers with the tools/call result, tied to the task.
+  json::object params = tool_call("file_read", {{"path", file.string()}});
+  params["task"] = json::object{{"ttl", 60000}};
+  const auto created = c->call("tools/call", params).at("task").as_object();
+  const std::string quick(created.at("taskId").as_string());
+  BOOST_TEST(created.at("status") == "working");
+  const auto result = c->call("tasks/result", json::object{{"taskId", quick}});
+  BOOST_TEST(result.at("isError") == false);
+  BOOST_TEST(result.at("structuredContent").at("job_id") == json::value(quick));  // the task is the job
+  BOOST_TEST(result.at("_meta").at("io.modelcontextprotocol/related-task").at("taskId") == json::value(quick));
+  BOOST_TEST(c->call("tasks/get", json::object{{"taskId", quick}}).at("status") == "completed");
+  BOOST_TEST((s.event_types(quick) == std::vector<std::string>{"job.started", "job.completed"}));
+
+  // A long one: tasks/result waits; tasks/cancel is answered once the job has ended, cancelled,
+  // and then the waiting tasks/result is answered too.
+  json::object slow_params = tool_call("slow", json::object{}, "slow-task");
+  slow_params["task"] = json::object{};
+  const std::string slow(c->call("tools/call", slow_params).at("task").at("taskId").as_string());
+  BOOST_TEST(job_of_start(*c->await(progress_with("slow-task", "started"))) == slow);
+  const auto waiting = c->request("tasks/result", json::object{{"taskId", slow}});
+  BOOST_TEST(c->call("tasks/get", json::object{{"taskId", slow}}).at("status") == "working");
+  const auto tasks = c->call("tasks/list").at("tasks").as_array();
+  BOOST_TEST(tasks.size() == 2u);
+  BOOST_TEST(c->call("tasks/cancel", json::object{{"taskId", slow}}).at("status") == "cancelled");
+  const auto ended = c->response(waiting);
+  BOOST_TEST(ended.at("result").at("isError") == true);
+  BOOST_TEST(ended.at("result").at("structuredContent").at("status") == "cancelled");
+  BOOST_TEST(error_code(c->response(c->request("tasks/cancel", json::object{{"taskId", slow}}))) == -32602);
+  BOOST_TEST(error_code(c->response(c->request("tasks/get", json::object{{"taskId", "no-such-task"}}))) == -32602);
+  BOOST_TEST((s.event_types(slow) == std::vector<std::string>{"job.started", "job.cancelled"}));
+  c->close_input();
+  BOOST_TEST(c->wait_exit() == 0);
+
+  // A task outlives its session: another server finds it in the journal.
+  auto later = s.start();
+  later->handshake();
+  BOOST_TEST(later->call("tasks/get", json::object{{"taskId", slow}}).at("status") == "cancelled");
+  const auto old = later->call("tasks/result", json::object{{"taskId", quick}});
+  BOOST_TEST(old.at("isError") == false);
+  BOOST_TEST(old.at("structuredContent").at("state") == "completed");
+}

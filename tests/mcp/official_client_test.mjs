@@ -1,7 +1,7 @@
 // `runtimo mcp` driven by the official MCP TypeScript SDK client (@modelcontextprotocol/sdk,
 // pinned in package.json), as an agent would: list tools, call FileRead and Kill, a schema
 // violation (isError), an unknown tool (rejected), progress, a long call cancelled (and
-// journaled job.cancelled), resources, and a plugin that prints to stdout leaving the stream
+// journaled job.cancelled), a call run as a task, resources, and a plugin that prints to stdout leaving the stream
 // intact. Run by ctest (e2e_mcp_official_client) from the build tree, where the SDK is
 // installed; RUNTIMO_TEST_BIN and RUNTIMO_TEST_BAD_PLUGIN_DIR name the runtime and the test
 // plugins.
@@ -131,6 +131,23 @@ test('a long call reports progress and, cancelled, is journaled job.cancelled', 
   } while (record.state === 'running');
   assert.equal(record.state, 'cancelled');
   assert.deepEqual(journal(job), ['job.started', 'job.cancelled']);
+});
+
+test('a call run as a task (2025-11-25 experimental tasks) is polled to its result', async () => {
+  const file = join(dir, 'task.txt');
+  writeFileSync(file, 'as a task\n');
+  const messages = [];
+  const stream = client.experimental.tasks.callToolStream({ name: 'file_read', arguments: { path: file } }, undefined, { task: {} });
+  for await (const m of stream) messages.push(m);
+  const created = messages.find((m) => m.type === 'taskCreated');
+  assert.ok(created, JSON.stringify(messages));
+  const last = messages.at(-1);
+  assert.equal(last.type, 'result', JSON.stringify(last));
+  assert.equal(last.result.structuredContent.data.content, 'as a task\n');
+  assert.equal(last.result.structuredContent.job_id, created.task.taskId);  // the task is the job
+  const task = await client.experimental.tasks.getTask(created.task.taskId);
+  assert.equal(task.status, 'completed');
+  assert.deepEqual(journal(created.task.taskId), ['job.started', 'job.completed']);
 });
 
 test('resources are listed and read', async () => {

@@ -50,6 +50,9 @@ struct RunOptions {
   // When not empty, paths this job may read or write must also lie below one of these (a
   // client's roots narrow the policy for its jobs; they never widen it).
   std::vector<std::filesystem::path> roots;
+  // The job's id, for an interface that must name a job before it runs (an MCP task): one from
+  // Runtime::new_job_id(), used once. Empty: a fresh one.
+  std::string job_id;
 };
 
 enum class JobStatus { completed, failed, rejected, timed_out, cancelled };

@@ -138,6 +138,8 @@ class Runtime {
   // run jobs (Purpose other than run).
   JobResult run(std::string_view capability, std::string_view args_json,
                 const RunOptions &options = {});
+  // A fresh job id (128 random bits, hex), for RunOptions::job_id.
+  static std::string new_job_id();
 
   // The text of a job's arguments file (the CLI's --args-file): "-" reads standard input; any
   // other path is read through the read policy — a regular file of at most 16 MiB that is not

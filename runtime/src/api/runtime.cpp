@@ -19,6 +19,7 @@
 #include "policy/input_file.hpp"
 #include "policy/path_policy.hpp"
 #include "policy/process_policy.hpp"
+#include "util/ids.hpp"
 #include "util/utf8.hpp"
 #include "wal/journal.hpp"
 #include "wal/journal_index.hpp"
@@ -116,6 +117,8 @@ void Runtime::Impl::open_journal() {
                        "check the disk and the permissions of " + home.string());
   }
 }
+
+std::string Runtime::new_job_id() { return util::new_id(); }
 
 std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
   using Purpose = RuntimeOptions::Purpose;

@@ -29,10 +29,10 @@ struct Refusal {
 // What the stages before execute establish about one job.
 struct Admission {
   Admission(std::string_view asked_name, std::string_view args_json, const RunOptions &run_options)
-      : asked(asked_name), args_text(args_json.empty() ? std::string_view("{}") : args_json),
-        options(run_options) {}
+      : job_id(run_options.job_id.empty() ? util::new_id() : run_options.job_id), asked(asked_name),
+        args_text(args_json.empty() ? std::string_view("{}") : args_json), options(run_options) {}
 
-  const std::string job_id = util::new_id();
+  const std::string job_id;
   const Clock::time_point t0 = Clock::now();
   const std::string_view asked;      // the capability name as given
   const std::string_view args_text;  // the argument text validate and execute both receive

@@ -41,6 +41,8 @@ json::object tool_of(const CapabilityInfo &c) {
       {"title", c.name},
       {"description", c.description},
       {"inputSchema", c.schema},
+      // Any call may be run as a task (2025-11-25): its task id is its job's id.
+      {"execution", json::object{{"taskSupport", "optional"}}},
       {"annotations", json::object{{"title", c.name},
                                    {"readOnlyHint", (f & RT_CAP_READ_ONLY) != 0},
                                    {"destructiveHint", (f & RT_CAP_DESTRUCTIVE) != 0},

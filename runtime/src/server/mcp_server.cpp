@@ -5,6 +5,7 @@
 
 #include "server/mcp_catalog.hpp"
 #include "server/mcp_lines.hpp"
+#include "server/mcp_tasks.hpp"
 
 #include <boost/json.hpp>
 
@@ -95,6 +96,7 @@ class McpServer {
  private:
   struct Call {
     json::value id;
+    std::string task;  // the task's id (= its job's id) when the call is a task; else empty
     json::value progress_token;  // null: the client asked for no progress
     std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
     std::mutex mutex;
@@ -178,6 +180,10 @@ class McpServer {
     if (method == "resources/templates/list")
       return reply(id, json::object{{"resourceTemplates", resource_templates()}});
     if (method == "resources/read") return read(id, params);
+    if (method == "tasks/get") return get_task(id, params);
+    if (method == "tasks/result") return task_result(id, params);
+    if (method == "tasks/cancel") return cancel_task(id, params);
+    if (method == "tasks/list") return reply(id, json::object{{"tasks", tasks_.list()}});
     fail(id, kMethodNotFound, "unknown method \"" + std::string(method) + "\"");
   }
 
@@ -188,7 +194,8 @@ class McpServer {
       const auto *request = params.is_object() ? params.get_object().if_contains("requestId") : nullptr;
       if (request == nullptr) return;
       std::lock_guard lock(calls_mutex_);
-      if (auto it = calls_.find(key_of(*request)); it != calls_.end()) {
+      // A task's request was answered when the task was created: tasks/cancel cancels it.
+      if (auto it = calls_.find(key_of(*request)); it != calls_.end() && it->second->task.empty()) {
         std::lock_guard call_lock(it->second->mutex);
         it->second->cancel->store(true);
       }
@@ -236,7 +243,10 @@ class McpServer {
     reply(id, json::object{
                   {"protocolVersion", known ? asked : kLatestVersion},
                   {"capabilities", json::object{{"tools", json::object{{"listChanged", false}}},
-                                                {"resources", json::object{{"subscribe", false}, {"listChanged", false}}}}},
+                                                {"resources", json::object{{"subscribe", false}, {"listChanged", false}}},
+                                                {"tasks", json::object{{"list", json::object{}},
+                                                                       {"cancel", json::object{}},
+                                                                       {"requests", {{"tools", {{"call", json::object{}}}}}}}}}},
                   {"serverInfo", json::object{{"name", "runtimo"}, {"title", "Runtimo"}, {"version", RUNTIMO_VERSION}}},
                   {"instructions",
                    "Every tool call is a job of Runtimo: its arguments are checked against the tool's schema "
@@ -287,21 +297,25 @@ class McpServer {
     call->id = id;
     if (const json::object *meta = object_at(params, "_meta"))
       if (const auto *token = meta->if_contains("progressToken")) call->progress_token = *token;
+    if (object_at(params, "task") != nullptr) call->task = Runtime::new_job_id();
+    // A task is keyed by its id: its request has been answered, and the client may reuse it.
+    const std::string key = call->task.empty() ? key_of(id) : "task:" + call->task;
     std::vector<std::thread> finished;
     {
       std::lock_guard lock(calls_mutex_);
-      if (calls_.contains(key_of(id))) return fail(id, kInvalidRequest, "a call with this id is already running");
-      calls_[key_of(id)] = call;
-      threads_[key_of(id)] = std::thread([this, call, capability = capability->name,
+      if (calls_.contains(key)) return fail(id, kInvalidRequest, "a call with this id is already running");
+      if (!call->task.empty()) reply(id, json::object{{"task", tasks_.create(call->task, call->cancel)}});
+      calls_[key] = call;
+      threads_[key] = std::thread([this, call, key, capability = capability->name,
                                           args = arguments != nullptr ? json::serialize(*arguments) : std::string("{}")] {
-        run_call(*call, capability, args);
+        run_call(*call, key, capability, args);
       });
       finished.swap(finished_);
     }
     for (auto &t : finished) t.join();  // threads of calls that have ended
   }
 
-  void run_call(Call &call, const std::string &capability, const std::string &args) {
+  void run_call(Call &call, const std::string &key, const std::string &capability, const std::string &args) {
     {
       std::unique_lock lock(calls_mutex_);
       calls_cv_.wait(lock, [&] { return running_ < options_.max_concurrent_calls || call.cancel->load(); });
@@ -309,6 +323,7 @@ class McpServer {
     }
     RunOptions o;
     o.cancel = call.cancel;
+    o.job_id = call.task;
     o.roots = current_roots();
     o.observer = [&](const JobEvent &e) {
       if (e.kind == "started") {
@@ -323,21 +338,76 @@ class McpServer {
     };
     try {
       const JobResult result = rt_.run(capability, args, o);
-      // A cancelled request gets no answer (the client has stopped waiting); its job's record
-      // stays readable as runtimo://jobs/{id}.
-      if (!call.cancel->load()) reply(call.id, call_result(result));
+      if (!call.task.empty()) {
+        end_task(call.task, result);
+      } else if (!call.cancel->load()) {
+        // A cancelled request gets no answer (the client has stopped waiting); its job's
+        // record stays readable as runtimo://jobs/{id}.
+        reply(call.id, call_result(result));
+      }
     } catch (const std::exception &e) {
-      fail(call.id, kInternalError, std::string("the call could not be run: ") + e.what());
+      if (call.task.empty()) fail(call.id, kInternalError, std::string("the call could not be run: ") + e.what());
     }
     std::lock_guard lock(calls_mutex_);
     --running_;
-    const std::string key = key_of(call.id);
     if (auto it = threads_.find(key); it != threads_.end()) {
       finished_.push_back(std::move(it->second));
       threads_.erase(it);
     }
     calls_.erase(key);
     calls_cv_.notify_all();
+  }
+
+  // -- tasks
+
+  void end_task(const std::string &task, const JobResult &result) {
+    const TaskTable::Ended ended = tasks_.finish(task, result, call_result(result));
+    for (const auto &waiter : ended.result_waiters) reply(waiter, ended.result);
+    for (const auto &waiter : ended.cancel_waiters) reply(waiter, ended.task);
+    notify("notifications/tasks/status", ended.task);
+  }
+
+  void get_task(const json::value &id, const json::value &params) {
+    const std::string task(string_at(params, "taskId"));
+    if (auto t = tasks_.get(task)) return reply(id, std::move(*t));
+    if (const auto job = journaled_job(id, task)) reply(id, task_of_record(*job));
+  }
+
+  void task_result(const json::value &id, const json::value &params) {
+    const std::string task(string_at(params, "taskId"));
+    json::object result;
+    switch (tasks_.result(task, id, result)) {
+      case TaskTable::Answer::now: return reply(id, std::move(result));
+      case TaskTable::Answer::later: return;  // answered when the task ends
+      case TaskTable::Answer::unknown: break;
+    }
+    const auto job = journaled_job(id, task);
+    if (!job) return;
+    if (job->state == "running")
+      return fail(id, kInvalidParams, "task " + task + " is a job still running in another Runtimo process; poll tasks/get");
+    reply(id, result_of_record(*job));
+  }
+
+  void cancel_task(const json::value &id, const json::value &params) {
+    const std::string task(string_at(params, "taskId"));
+    json::object ended;
+    switch (tasks_.cancel(task, id, ended)) {
+      case TaskTable::Answer::now:
+        return fail(id, kInvalidParams, "task " + task + " has already ended (" +
+                                            std::string(ended.at("status").as_string()) + "); it cannot be cancelled");
+      case TaskTable::Answer::later: return;  // answered when the job has ended
+      case TaskTable::Answer::unknown: break;
+    }
+    if (journaled_job(id, task))
+      fail(id, kInvalidParams, "task " + task + " is not a task of this session; only its own tasks can be cancelled");
+  }
+
+  // A task of an earlier session, from the journal; answers -32602 when there is none.
+  std::optional<JobSummary> journaled_job(const json::value &id, const std::string &task) {
+    if (task.empty()) return fail(id, kInvalidParams, "the request needs a \"taskId\""), std::nullopt;
+    auto job = rt_.job_status(task);
+    if (!job) fail(id, kInvalidParams, "no task \"" + task + "\" (a task's id is its job's id)");
+    return job;
   }
 
   // Every progress interval, the calls that asked for progress and are running say so.
@@ -375,6 +445,7 @@ class McpServer {
   std::vector<std::thread> finished_;           // of calls that ended, to be joined
   std::size_t running_ = 0;
   bool stopping_ = false;
+  TaskTable tasks_;
   std::mutex roots_mutex_;
   std::condition_variable roots_cv_;
   std::vector<fs::path> roots_;
