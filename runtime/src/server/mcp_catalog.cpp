@@ -52,6 +52,23 @@ json::object tool_of(const CapabilityInfo &c) {
 
 json::object call_result(const JobResult &r) {
   json::value structured = r.to_json();
+  // What the model needs, without the before/after snapshots (hundreds of tokens on every
+  // call, the same on most): those stay in the journal, runtimo://jobs/{job_id}. Processes
+  // that appeared or exited during the job, and a guard's reading, are kept.
+  json::object &o = structured.get_object();
+  o.erase("telemetry");
+  o.erase("wal_seq");
+  json::value delta;
+  if (const auto *p = o.if_contains("processes"); p != nullptr && p->is_object())
+    if (const auto *d = p->get_object().if_contains("delta")) delta = *d;
+  const auto counted = [&](const char *key) {
+    const auto *n = delta.is_object() ? delta.get_object().if_contains(key) : nullptr;
+    return n != nullptr && n->is_number() && n->to_number<double>() != 0;
+  };
+  if (counted("appeared_count") || counted("exited_count"))
+    o["processes"] = json::object{{"delta", std::move(delta)}};
+  else
+    o.erase("processes");
   std::string text = json::serialize(structured);
   return json::object{{"content", json::array{json::object{{"type", "text"}, {"text", std::move(text)}}}},
                       {"structuredContent", std::move(structured)},

@@ -21,8 +21,9 @@ std::string tool_name(std::string_view capability);
 // One entry of tools/list.
 boost::json::object tool_of(const CapabilityInfo &capability);
 
-// The result of tools/call for a job: the job's result as structuredContent and, for clients
-// that read only text, the same JSON serialised in a text block; isError when it did not
+// The result of tools/call for a job: the job's result as structuredContent (without its
+// before/after snapshots, which stay in the journal; a change in processes is kept) and, for
+// clients that read only text, the same JSON serialised in a text block; isError when it did not
 // succeed (a refused argument, a policy refusal, a timeout, a crash), so the model can correct
 // itself.
 boost::json::object call_result(const JobResult &result);

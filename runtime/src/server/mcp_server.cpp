@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -71,7 +72,9 @@ fs::path path_of_file_uri(std::string_view uri) {
 class McpServer {
  public:
   McpServer(Runtime &runtime, std::FILE *out, const McpOptions &options)
-      : rt_(runtime), out_(out), options_(options) {}
+      : rt_(runtime), out_(out), options_(options) {
+    std::setvbuf(out_, nullptr, _IOFBF, 64 << 10);
+  }
 
   int run(int in_fd, int stop_fd) {
     std::thread ticker([this] { tick(); });
@@ -86,9 +89,8 @@ class McpServer {
         for (auto &[key, call] : calls_) call->cancel->store(true);
       stopping_ = true;
       calls_cv_.notify_all();
-      calls_cv_.wait(lock, [&] { return calls_.empty(); });
     }
-    for (auto &t : finished_) t.join();
+    for (auto &worker : workers_) worker.join();  // each ends when no call is left
     ticker.join();
     return 0;
   }
@@ -96,6 +98,9 @@ class McpServer {
  private:
   struct Call {
     json::value id;
+    std::string key;   // in calls_
+    std::string capability;
+    std::string args;  // the arguments' JSON text
     std::string task;  // the task's id (= its job's id) when the call is a task; else empty
     json::value progress_token;  // null: the client asked for no progress
     std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
@@ -108,8 +113,10 @@ class McpServer {
 
   // -- output
 
+  // One message, one write(2) when it fits the stream's buffer (set to 64 KiB).
   void send(const json::value &message) {
-    const std::string line = json::serialize(message) + "\n";
+    std::string line = json::serialize(message);
+    line += '\n';
     std::lock_guard lock(out_mutex_);
     if (std::fwrite(line.data(), 1, line.size(), out_) == line.size()) std::fflush(out_);
   }
@@ -198,8 +205,12 @@ class McpServer {
       if (auto it = calls_.find(key_of(*request)); it != calls_.end() && it->second->task.empty()) {
         std::lock_guard call_lock(it->second->mutex);
         it->second->cancel->store(true);
+        // A call still waiting for its turn goes first: its job is refused as cancelled.
+        if (auto queued = std::find(queue_.begin(), queue_.end(), it->second); queued != queue_.end()) {
+          queue_.erase(queued);
+          queue_.push_front(it->second);
+        }
       }
-      calls_cv_.notify_all();  // a call still waiting for its turn ends at once
     }
     // Other notifications need no answer.
   }
@@ -292,35 +303,46 @@ class McpServer {
       return fail(id, kInvalidParams, message + " (tools/list names every tool)",
                   json::object{{"suggestions", std::move(suggestions)}});
     }
-    const json::value *arguments = params.get_object().if_contains("arguments");
     auto call = std::make_shared<Call>();
     call->id = id;
+    call->capability = capability->name;
+    const json::value *arguments = params.get_object().if_contains("arguments");
+    call->args = arguments != nullptr ? json::serialize(*arguments) : std::string("{}");
     if (const json::object *meta = object_at(params, "_meta"))
       if (const auto *token = meta->if_contains("progressToken")) call->progress_token = *token;
     if (object_at(params, "task") != nullptr) call->task = Runtime::new_job_id();
     // A task is keyed by its id: its request has been answered, and the client may reuse it.
-    const std::string key = call->task.empty() ? key_of(id) : "task:" + call->task;
-    std::vector<std::thread> finished;
-    {
-      std::lock_guard lock(calls_mutex_);
-      if (calls_.contains(key)) return fail(id, kInvalidRequest, "a call with this id is already running");
-      if (!call->task.empty()) reply(id, json::object{{"task", tasks_.create(call->task, call->cancel)}});
-      calls_[key] = call;
-      threads_[key] = std::thread([this, call, key, capability = capability->name,
-                                          args = arguments != nullptr ? json::serialize(*arguments) : std::string("{}")] {
-        run_call(*call, key, capability, args);
-      });
-      finished.swap(finished_);
-    }
-    for (auto &t : finished) t.join();  // threads of calls that have ended
+    call->key = call->task.empty() ? key_of(id) : "task:" + call->task;
+    std::lock_guard lock(calls_mutex_);
+    if (calls_.contains(call->key)) return fail(id, kInvalidRequest, "a call with this id is already running");
+    if (!call->task.empty()) reply(id, json::object{{"task", tasks_.create(call->task, call->cancel)}});
+    calls_[call->key] = call;
+    queue_.push_back(call);
+    // Workers are started as calls need them, up to max_concurrent_calls, and kept.
+    if (queue_.size() > idle_ && workers_.size() < std::max<std::size_t>(options_.max_concurrent_calls, 1))
+      workers_.emplace_back([this] { work(); });
+    calls_cv_.notify_all();
   }
 
-  void run_call(Call &call, const std::string &key, const std::string &capability, const std::string &args) {
-    {
-      std::unique_lock lock(calls_mutex_);
-      calls_cv_.wait(lock, [&] { return running_ < options_.max_concurrent_calls || call.cancel->load(); });
-      ++running_;
+  // A worker: runs queued calls one after the other until the server stops and none is left.
+  void work() {
+    std::unique_lock lock(calls_mutex_);
+    for (;;) {
+      ++idle_;
+      calls_cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      --idle_;
+      if (queue_.empty()) return;
+      const std::shared_ptr<Call> call = queue_.front();
+      queue_.pop_front();
+      lock.unlock();
+      run_call(*call);
+      lock.lock();
+      calls_.erase(call->key);
+      calls_cv_.notify_all();
     }
+  }
+
+  void run_call(Call &call) {
     RunOptions o;
     o.cancel = call.cancel;
     o.job_id = call.task;
@@ -337,7 +359,7 @@ class McpServer {
                                                      : "output: " + std::string(e.message)));
     };
     try {
-      const JobResult result = rt_.run(capability, args, o);
+      const JobResult result = rt_.run(call.capability, call.args, o);
       if (!call.task.empty()) {
         end_task(call.task, result);
       } else if (!call.cancel->load()) {
@@ -348,14 +370,6 @@ class McpServer {
     } catch (const std::exception &e) {
       if (call.task.empty()) fail(call.id, kInternalError, std::string("the call could not be run: ") + e.what());
     }
-    std::lock_guard lock(calls_mutex_);
-    --running_;
-    if (auto it = threads_.find(key); it != threads_.end()) {
-      finished_.push_back(std::move(it->second));
-      threads_.erase(it);
-    }
-    calls_.erase(key);
-    calls_cv_.notify_all();
   }
 
   // -- tasks
@@ -440,10 +454,10 @@ class McpServer {
   std::mutex out_mutex_;
   std::mutex calls_mutex_;
   std::condition_variable calls_cv_;
-  std::map<std::string, std::shared_ptr<Call>> calls_;  // by the request's id
-  std::map<std::string, std::thread> threads_;  // of the calls under way
-  std::vector<std::thread> finished_;           // of calls that ended, to be joined
-  std::size_t running_ = 0;
+  std::map<std::string, std::shared_ptr<Call>> calls_;  // queued or running, by Call::key
+  std::deque<std::shared_ptr<Call>> queue_;              // waiting for a worker
+  std::vector<std::thread> workers_;
+  std::size_t idle_ = 0;                                 // workers waiting for a call
   bool stopping_ = false;
   TaskTable tasks_;
   std::mutex roots_mutex_;

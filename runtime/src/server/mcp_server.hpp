@@ -7,9 +7,10 @@
 // for calls that asked for them (at the start, on each note and output of the job, and every
 // few seconds), cancellation (notifications/cancelled cancels the job), and the JSON-RPC
 // errors (-32700 not JSON, -32600 not a request — and lines over the limit, which are read to
-// their end and dropped —, -32601 unknown method, -32602 unknown tool). Calls run on threads of
-// their own, at most `max_concurrent_calls` at once, so a slow one never holds up ping or
-// another call; the end of input ends the server once the calls under way have ended (and
+// their end and dropped —, -32601 unknown method, -32602 unknown tool), and tasks (a call sent
+// with `task` is answered at once with a task whose id is its job's id; see mcp_tasks.hpp).
+// Calls run on a pool of at most `max_concurrent_calls` workers, never on the thread that
+// reads, so a slow one never holds up ping or another call; the end of input ends the server once the calls under way have ended (and
 // been journaled), whether or not anyone still reads their answers; a stop (SIGTERM, which
 // clients send a server that does not exit) cancels them first.
 #pragma once
