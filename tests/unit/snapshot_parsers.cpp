@@ -9,6 +9,7 @@
 #include "snapshot/system_stats.hpp"
 
 #include <arpa/inet.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
@@ -253,4 +254,25 @@ BOOST_AUTO_TEST_CASE(disk_used_percent_as_df) {
   BOOST_TEST(snap::disk_used_pct(100, 30, 20) == 70.0 * 100 / 90,
              boost::test_tools::tolerance(1e-9));
   BOOST_TEST(snap::disk_used_pct(0, 0, 0) == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(cpu_lists_count_ranges_and_single_cpus) {
+  BOOST_TEST(*snap::parse_cpu_list("0-1\n") == 2);
+  BOOST_TEST(*snap::parse_cpu_list("0\n") == 1);
+  BOOST_TEST(*snap::parse_cpu_list("0-3,6,8-9\n") == 7);
+  BOOST_TEST(!snap::parse_cpu_list("").has_value());
+  BOOST_TEST(!snap::parse_cpu_list("3-1\n").has_value());
+  BOOST_TEST(!snap::parse_cpu_list("a-b\n").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(kept_files_read_again_give_the_current_text) {
+  // Twice in a row (the second from the kept descriptor): the same machine, sane values.
+  for (int i = 0; i < 2; ++i) {
+    const auto mem = snap::read_meminfo();
+    BOOST_REQUIRE(mem.has_value());
+    BOOST_TEST(mem->total > 0u);
+    BOOST_TEST(mem->available <= mem->total);
+    BOOST_TEST(*snap::read_online_cpus() == ::sysconf(_SC_NPROCESSORS_ONLN));
+    BOOST_TEST(snap::read_loadavg().has_value());
+  }
 }

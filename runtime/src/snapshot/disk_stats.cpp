@@ -159,7 +159,9 @@ std::vector<DiskUsage> read_disk_usage(const std::vector<std::string> &paths,
 
 double free_pct(const char *path) {
   struct statvfs vfs {};
-  if (::statvfs(existing_part(path).c_str(), &vfs) != 0 || vfs.f_blocks == 0) return -1;
+  // The path itself first (one syscall); only a path that does not exist yet is walked up.
+  if ((::statvfs(path, &vfs) != 0 && ::statvfs(existing_part(path).c_str(), &vfs) != 0) || vfs.f_blocks == 0)
+    return -1;
   const std::uint64_t unit = vfs.f_frsize != 0 ? vfs.f_frsize : vfs.f_bsize;
   return 100.0 - disk_used_pct(vfs.f_blocks * unit, vfs.f_bfree * unit, vfs.f_bavail * unit);
 }

@@ -4,6 +4,7 @@
 #include "snapshot/proc_files.hpp"
 
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <cstdio>
 
@@ -29,6 +30,30 @@ std::optional<std::string_view> read_into(const char *path, char *buf, std::size
   if (n <= 0) return std::nullopt;
   return std::string_view(buf, static_cast<std::size_t>(n));
 }
+
+// A machine-wide /proc file every job reads twice (the pressure the guard and the snapshots
+// take), kept open from its first reading and re-read with one pread(2) at offset 0 — the
+// kernel regenerates it — instead of open, read, read to end of file and close. In a process
+// forked since (a worker), whose descriptors are not the opener's, it is read by path.
+class KeptFile {
+ public:
+  explicit KeptFile(const char *path) : path_(path), fd_(open_below(AT_FDCWD, path)), opener_(::getpid()) {}
+  KeptFile(const KeptFile &) = delete;
+  KeptFile &operator=(const KeptFile &) = delete;
+
+  std::optional<std::string_view> read(char *buf, std::size_t cap) const {
+    if (fd_ < 0 || ::getpid() != opener_) return read_into(path_, buf, cap);
+    const long n = read_open(fd_, buf, cap, true);
+    // A file as long as the buffer may be longer: read it whole as read_into does.
+    if (n <= 0 || static_cast<std::size_t>(n) >= cap) return read_into(path_, buf, cap);
+    return std::string_view(buf, static_cast<std::size_t>(n));
+  }
+
+ private:
+  const char *path_;
+  int fd_;
+  pid_t opener_;
+};
 
 }  // namespace
 
@@ -150,22 +175,52 @@ std::optional<CpuTimes> read_cpu_times() {
 
 std::optional<MemInfo> read_meminfo() {
   char buf[8192];  // ~1.5 KiB on current kernels
-  const auto text = read_into("/proc/meminfo", buf, sizeof buf);
+  static const KeptFile meminfo("/proc/meminfo");
+  const auto text = meminfo.read(buf, sizeof buf);
   return text ? parse_meminfo(*text) : std::nullopt;
 }
 
 std::optional<LoadAvg> read_loadavg() {
   char buf[256];
-  const auto text = read_into("/proc/loadavg", buf, sizeof buf);
+  static const KeptFile loadavg("/proc/loadavg");
+  const auto text = loadavg.read(buf, sizeof buf);
   return text ? parse_loadavg(*text) : std::nullopt;
 }
 
 std::optional<Psi> read_psi(const char *resource) {
+  static const KeptFile memory("/proc/pressure/memory"), cpu("/proc/pressure/cpu"), io("/proc/pressure/io");
+  const std::string_view r(resource);
+  const KeptFile *kept = r == "memory" ? &memory : r == "cpu" ? &cpu : r == "io" ? &io : nullptr;
   char path[64];
   std::snprintf(path, sizeof path, "/proc/pressure/%s", resource);
   char buf[512];
-  const auto text = read_into(path, buf, sizeof buf);
+  const auto text = kept != nullptr ? kept->read(buf, sizeof buf) : read_into(path, buf, sizeof buf);
   return text ? parse_psi(*text) : std::nullopt;
+}
+
+std::optional<long> parse_cpu_list(std::string_view text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  if (text.empty()) return std::nullopt;
+  long count = 0;
+  while (!text.empty()) {
+    const std::size_t comma = text.find(',');
+    const std::string_view item = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+    const std::size_t dash = item.find('-');
+    long first = 0, last = 0;
+    if (!parse_number(item.substr(0, dash), &first)) return std::nullopt;
+    if (dash == std::string_view::npos) last = first;
+    else if (!parse_number(item.substr(dash + 1), &last) || last < first) return std::nullopt;
+    count += last - first + 1;
+  }
+  return count;
+}
+
+std::optional<long> read_online_cpus() {
+  static const KeptFile online("/sys/devices/system/cpu/online");
+  char buf[1024];
+  const auto text = online.read(buf, sizeof buf);
+  return text ? parse_cpu_list(*text) : std::nullopt;
 }
 
 std::optional<double> read_uptime() {

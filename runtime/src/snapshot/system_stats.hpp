@@ -56,13 +56,18 @@ std::optional<Psi> parse_psi(std::string_view text);
 // First number of /proc/uptime: seconds since boot.
 std::optional<double> parse_uptime(std::string_view text);
 
-// Readers (open/read into a stack buffer; no allocation).
+// /sys/devices/system/cpu/online ("0-3,6,8-9"): how many CPUs are online.
+std::optional<long> parse_cpu_list(std::string_view text);
+
+// Readers (open/read into a stack buffer; no allocation). Those a job reads every time
+// (meminfo, loadavg, pressure, online CPUs) keep their file open and re-read it with pread.
 std::optional<CpuTimes> read_cpu_times();
 std::optional<MemInfo> read_meminfo();
 std::optional<LoadAvg> read_loadavg();
 // resource: "cpu", "memory" or "io".
 std::optional<Psi> read_psi(const char *resource);
 std::optional<double> read_uptime();
+std::optional<long> read_online_cpus();
 // /proc/stat btime; reads the whole file into `storage`.
 std::optional<std::int64_t> read_boot_time(std::string &storage);
 

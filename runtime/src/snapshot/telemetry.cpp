@@ -32,6 +32,7 @@ double unix_now() {
 }
 
 long online_cpus() {
+  if (const auto n = read_online_cpus(); n && *n > 0) return *n;
   const long n = ::sysconf(_SC_NPROCESSORS_ONLN);
   return n > 0 ? n : 1;
 }
