@@ -130,6 +130,11 @@ BOOST_AUTO_TEST_CASE(lines_that_are_not_requests_get_json_rpc_errors_and_the_ser
   BOOST_TEST(error_code(*c->await(null_id)) == -32600);
   c->send_raw("{\"jsonrpc\":\"2.0\",\"id\":92}\n");  // no method
   BOOST_TEST(error_code(c->response(92)) == -32600);
+  c->send_raw("{\"jsonrpc\":\"2.0\",\"id\":94,\"method\":\"tools/call\",\"params\":[1]}\n");
+  BOOST_TEST(error_code(c->response(94)) == -32602);
+  // A tools/call whose arguments are not an object is a job refused with isError.
+  const auto not_object = c->call("tools/call", json::object{{"name", "file_read"}, {"arguments", "a string"}});
+  BOOST_TEST(not_object.at("isError") == true);
   BOOST_TEST(error_code(c->response(c->request("no/such/method"))) == -32601);
   BOOST_TEST(error_code(c->response(c->request("resources/read", json::object{{"uri", "runtimo://nothing"}}))) == -32002);
 

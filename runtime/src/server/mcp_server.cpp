@@ -171,6 +171,7 @@ class McpServer {
     if (!method->is_string()) return fail(id != nullptr ? *id : json::value(nullptr), kInvalidRequest, "\"method\" must be a string");
     const json::value params = m.contains("params") ? m.at("params") : json::value(json::object{});
     if (id == nullptr) return handle_notification(method->get_string(), params);
+    if (!params.is_object()) return fail(*id, kInvalidParams, "\"params\" must be an object");
     try {
       handle_request(*id, method->get_string(), params);
     } catch (const std::exception &e) {
