@@ -1,6 +1,6 @@
 // journal_invariants.hpp — the journal's promise about jobs (DESIGN §4), checked on a home:
 // every job.started has exactly one terminal event, nothing of a job comes after its terminal
-// event (no note, no second end), a rejected job is one job.rejected and nothing else, and seqs
+// event but a job.undone (no note, no second end), a rejected job is one job.rejected and nothing else, and seqs
 // are never given twice. Returns what is violated, one line per problem (empty when none).
 #pragma once
 
@@ -56,7 +56,9 @@ inline std::vector<std::string> journal_violations(const std::filesystem::path &
     for (std::size_t i = 0; i < e.types.size(); ++i) {
       if (!wal::event::is_terminal(e.types[i])) continue;
       ++ends;
-      if (i + 1 != e.types.size()) problems.push_back(job + ": events after its end: " + all);
+      // Only job.undone (a later job took this one back) may follow the end.
+      for (std::size_t j = i + 1; j < e.types.size(); ++j)
+        if (e.types[j] != wal::event::undone) problems.push_back(job + ": events after its end: " + all);
     }
     if (ends != 1) problems.push_back(job + ": " + std::to_string(ends) + " terminal events: " + all);
   }

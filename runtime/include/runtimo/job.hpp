@@ -124,6 +124,10 @@ struct JobResult {
   boost::json::value telemetry;
   boost::json::value processes;
   boost::json::value guard;
+  // What the job changed through the write service, for undo: one entry per path it backed up,
+  // in order, {path, stored, before: kind, after: the path's metadata after the job}; null when
+  // it changed nothing.
+  boost::json::value backups;
   bool dry_run = false;
   double duration_ms = 0;
   std::uint64_t wal_seq = 0;  // seq of the job's last journal event (0 when none was written)

@@ -4,6 +4,7 @@
 
 #include "config/install_dirs.hpp"
 #include "config/settings.hpp"
+#include "backup/backup_store.hpp"
 #include "exec/executor.hpp"
 #include "exec/job_snapshots.hpp"
 #include "exec/resource_guard.hpp"
@@ -42,6 +43,7 @@ struct Runtime::Impl {
   exec::JournalBounds bounds;
   std::unique_ptr<exec::JobSnapshots> snapshots;
   std::unique_ptr<exec::ResourceGuard> guard;
+  std::unique_ptr<backup::BackupStore> backups;  // <home>/backups: pre-images of what jobs change
   std::unique_ptr<exec::WorkerPool> workers;  // before the executor, after the registry
   std::unique_ptr<exec::Executor> executor;  // null when not opened to run jobs
 
@@ -205,6 +207,13 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
   services.bounds = &impl->bounds;
   services.runner = impl->runner->identity();
   services.workers = impl->workers.get();
+  impl->backups = std::make_unique<backup::BackupStore>(impl->home / "backups");
+  services.backups = impl->backups.get();
+  services.job_events = [home = impl->home](std::string_view job) {
+    std::vector<boost::json::value> events;
+    for (auto &r : wal::JournalIndex::open(home / "wal", home / "index")->job_events(job)) events.push_back(std::move(r.event));
+    return events;
+  };
   services.default_deadline = std::chrono::milliseconds(impl->settings.default_deadline_ms);
   impl->executor = std::make_unique<exec::Executor>(services);
   return std::unique_ptr<Runtime>(new Runtime(std::move(impl)));

@@ -4,6 +4,7 @@
 
 #include "exec/job_errors.hpp"
 #include "exec/job_record.hpp"
+#include "exec/write_service.hpp"
 #include "exec/job_snapshots.hpp"
 #include "exec/resource_guard.hpp"
 #include "exec/worker_pool.hpp"
@@ -343,6 +344,7 @@ JobResult Executor::execute(Admission &a) {
   boost::json::object timing;
   try {
     execute_ms = call_execute(a, *services_.workers, result, timing);
+    if (!a.job.backups.taken.empty()) result.backups = job_mutations(a.job);
     if (services_.snapshots != nullptr) {
       const auto after_t0 = Clock::now();
       try {

@@ -8,11 +8,15 @@
 // plugin hands over (messages, hints) is repaired to valid UTF-8 before the host keeps it.
 #include "exec/host_api.hpp"
 
+#include "exec/host_call_support.hpp"
+
 #include "exec/job_arguments.hpp"
 #include "exec/job_context.hpp"
 #include "exec/job_context_calls.hpp"
 #include "exec/job_handles.hpp"
 #include "exec/job_snapshots.hpp"
+#include "exec/undo_service.hpp"
+#include "exec/write_service.hpp"
 #include "exec/journal_bounds.hpp"
 #include "log/log.hpp"
 #include "policy/path_patterns.hpp"
@@ -35,31 +39,6 @@
 
 namespace runtimo::exec {
 namespace {
-
-std::string_view view(rt_str s) {
-  return s.ptr == nullptr ? std::string_view{} : std::string_view{s.ptr, s.len};
-}
-
-// Records why a call failed (the caller holds a JobAccess for `job`).
-void record_error(Job &job, rt_status status, std::string_view message, std::string_view hint) {
-  std::string m = util::repair_utf8(message);
-  std::string h = util::repair_utf8(hint);
-  std::lock_guard lock(job.mutex);
-  job.error_status = (status <= RT_OK || status > RT_INTERNAL) ? RT_INTERNAL : status;
-  job.error_message = std::move(m);
-  job.error_hint = std::move(h);
-}
-
-// A call that belongs to execute, made during validate: refused with the reason.
-rt_status refuse_in_validate(Job &job, const char *function) {
-  const std::string message = std::string(function) +
-                              " may only be called from execute(); validate() must not report "
-                              "output or journal anything";
-  log::write(log::Level::warning, message, job.id, job.capability->plugin_name);
-  record_error(job, RT_INVALID_ARGS, message, {});
-  return RT_INVALID_ARGS;
-}
-
 
 void set_error(rt_job *handle, rt_status status, rt_str message, rt_str hint) {
   try {
@@ -197,35 +176,14 @@ rt_status processes(rt_job *handle, rt_str query_json, rt_str *out) {
   });
 }
 
-// The answer of a policy (status, message, hint) recorded on the job when it refuses.
-template <class Decision>
-rt_status answer(Job &job, const Decision &d) {
-  if (!d.ok()) record_error(job, d.status, d.message, d.hint);
-  return d.status;
-}
-
-// A path the policy allowed must also lie below one of the job's roots, when it has some (a
-// client's roots narrow the policy, never widen it).
-bool within_roots(Job &job, const std::string &resolved) {
-  if (job.roots == nullptr || job.roots->empty()) return true;
-  std::string listed;
-  for (const auto &root : *job.roots) {
-    if (policy::is_within(resolved, root.string())) return true;
-    listed += (listed.empty() ? "" : ", ") + root.string();
-  }
-  record_error(job, RT_DENIED, resolved + " is outside the roots this job may use: " + listed,
-               "the client that asked gave these roots; use a path below one of them");
-  return false;
-}
-
 rt_status check_path(rt_job *handle, rt_str path, uint32_t access, rt_str *resolved) {
   JobAccess job(handle);
   if (!job) return RT_INVALID_ARGS;
   try {
-    const auto d = job->services->paths->check(view(path), access, job->working_dir);
-    if (d.ok() && !within_roots(*job, d.resolved)) return RT_DENIED;
-    if (d.ok() && resolved != nullptr) *resolved = job->keep(d.resolved);
-    return answer(*job, d);
+    std::string checked;
+    const rt_status st = check_job_path(*job, view(path), access, checked);
+    if (st == RT_OK && resolved != nullptr) *resolved = job->keep(std::move(checked));
+    return st;
   } catch (const std::exception &e) {
     record_error(*job, RT_INTERNAL, std::string("path policy failed: ") + e.what(), {});
     return RT_INTERNAL;
@@ -326,6 +284,13 @@ const rt_host_api kHostApi{
     &processes,
     &arg,
     &arg_int,
+    &write::backup,
+    &write::write_file,
+    &write::make_dir,
+    &write::remove_path,
+    &write::rename_path,
+    &write::file_sha256,
+    &undo::undo_job,
 };
 
 }  // namespace

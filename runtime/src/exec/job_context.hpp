@@ -8,6 +8,7 @@
 // instead of reaching freed memory or writing after the job's terminal event.
 #pragma once
 
+#include "backup/backup_store.hpp"
 #include "plugin/plugin_registry.hpp"
 
 #include <runtimo/abi.h>
@@ -22,6 +23,7 @@
 #include <vector>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -57,8 +59,19 @@ struct Services {
   const ResourceGuard *guard = nullptr;  // refuses non-RESCUE jobs under pressure (may be null)
   const JournalBounds *bounds = nullptr;  // keeps every journal line under its maximum
   WorkerPool *workers = nullptr;          // runs plugin calls (supervised, or in process)
+  backup::BackupStore *backups = nullptr;  // pre-images of what jobs mutate (may be null)
+  // One job's journal events, oldest first (the job index; for undo). May be empty.
+  std::function<std::vector<boost::json::value>(std::string_view job)> job_events;
   RunnerIdentity runner;
   std::chrono::milliseconds default_deadline{30000};
+};
+
+// The pre-images one job has taken through the write service: the first of each path, in the
+// order taken (undo restores them in reverse).
+struct JobBackups {
+  std::mutex mutex;  // one write-service call of a job at a time
+  std::vector<backup::PreImage> taken;
+  std::map<std::string, std::size_t> by_path;  // resolved path -> index in `taken`
 };
 
 // Which plugin function the job's handle is lent to. set_output and wal_event belong to
@@ -88,6 +101,8 @@ struct Job {
   rt_status error_status = RT_OK;
   std::string error_message;
   std::string error_hint;
+
+  JobBackups backups;
 
   // Strings returned to the plugin through rt_str stay here until the job ends.
   std::deque<std::string> arena;

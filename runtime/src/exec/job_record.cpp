@@ -53,6 +53,7 @@ json::object terminal_body(const Services &services, const JobResult &r, const j
   if (r.error) body.fit("error", r.error->to_json(), body.room() / 4);
   if (!r.telemetry.is_null()) body.fit("telemetry", telemetry_after(r.telemetry), body.room() / 4);
   if (!r.processes.is_null()) body.fit("processes", processes_after(r.processes), body.room() / 3);
+  if (!r.backups.is_null()) body.fit("backups", r.backups, body.room() / 2);
   body.fit("data", r.data, body.room());
   return body.take();
 }

@@ -101,6 +101,7 @@ boost::json::value JobResult::to_json() const {
   if (!guard.is_null()) o["guard"] = guard;
   o["telemetry"] = telemetry;
   o["processes"] = processes;
+  if (!backups.is_null()) o["backups"] = backups;
   o["duration_ms"] = duration_ms;
   o["wal_seq"] = wal_seq;
   o["exit_code"] = exit_code();

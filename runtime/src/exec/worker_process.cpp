@@ -162,6 +162,42 @@ rt_status processes(rt_job *handle, rt_str query_json, rt_str *out) {
   return capture(handle, "processes", query_json, out);
 }
 
+// The write service: each call is the host's, which checks, backs up and mutates; the worker
+// only carries it. The resolved path (or the digest) comes back in the reply's body.
+rt_status ask_for_text(rt_job *handle, json::object head, std::string body, rt_str *resolved) {
+  JobAccess job(handle);
+  if (!job) return RT_INVALID_ARGS;
+  const auto reply = ask(std::move(head), std::move(body));
+  const rt_status st = status_of(reply);
+  if (st == RT_OK && resolved != nullptr) *resolved = job->keep(reply->body);
+  return st;
+}
+rt_status backup(rt_job *handle, rt_str path, rt_str *resolved) {
+  return ask_for_text(handle, {{"op", "backup"}}, pack_parts({view(path)}), resolved);
+}
+rt_status write_file(rt_job *handle, rt_str path, rt_str data, uint32_t how, uint32_t mode, rt_str *resolved) {
+  return ask_for_text(handle, {{"op", "write_file"}, {"how", how}, {"mode", mode}}, pack_parts({view(path), view(data)}), resolved);
+}
+rt_status make_dir(rt_job *handle, rt_str path, uint32_t mode, uint32_t flags, rt_str *resolved) {
+  return ask_for_text(handle, {{"op", "make_dir"}, {"mode", mode}, {"flags", flags}}, pack_parts({view(path)}), resolved);
+}
+rt_status remove_path(rt_job *handle, rt_str path, uint32_t flags, rt_str *resolved) {
+  return ask_for_text(handle, {{"op", "remove_path"}, {"flags", flags}}, pack_parts({view(path)}), resolved);
+}
+rt_status rename_path(rt_job *handle, rt_str from, rt_str to, uint32_t flags, rt_str *resolved) {
+  return ask_for_text(handle, {{"op", "rename_path"}, {"flags", flags}}, pack_parts({view(from), view(to)}), resolved);
+}
+
+rt_status file_sha256(rt_job *handle, rt_str path, uint32_t access, rt_str *hex) {
+  if (hex == nullptr) return RT_INVALID_ARGS;
+  return ask_for_text(handle, {{"op", "file_sha256"}, {"access", access}}, pack_parts({view(path)}), hex);
+}
+
+rt_status undo_job(rt_job *handle, rt_str target, uint32_t flags, rt_str *report) {
+  if (report == nullptr) return RT_INVALID_ARGS;
+  return ask_for_text(handle, {{"op", "undo_job"}, {"flags", flags}}, pack_parts({view(target)}), report);
+}
+
 // The arguments are the worker's own copy: answered here, as the host would (job_arguments).
 // (The handle is looked up once per call: the reason is recorded after it is let go.)
 rt_status arg(rt_job *handle, rt_str pointer, rt_json_kind *kind, rt_str *value) {
@@ -210,6 +246,13 @@ const rt_host_api kWorkerApi{
     &processes,
     &arg,
     &arg_int,
+    &backup,
+    &write_file,
+    &make_dir,
+    &remove_path,
+    &rename_path,
+    &file_sha256,
+    &undo_job,
 };
 
 // Every process still below the worker (its children, and the orphans it adopted as a

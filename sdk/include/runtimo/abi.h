@@ -1,5 +1,5 @@
 /*
- * runtimo/abi.h — the Runtimo plugin ABI, version 1 (current minor: 1.2).
+ * runtimo/abi.h — the Runtimo plugin ABI, version 1 (current minor: 1.3).
  *
  * This header is the whole contract between the Runtimo host and a capability plugin. It is
  * plain C99 so a plugin can be written in C, C++ or anything that speaks the C calling
@@ -94,7 +94,7 @@ extern "C" {
 /* ---------------------------------------------------------------- versions and export */
 
 #define RT_ABI_MAJOR 1
-#define RT_ABI_MINOR 2
+#define RT_ABI_MINOR 3
 
 /* The name of the single symbol a plugin exports. */
 #define RT_PLUGIN_ENTRY_SYMBOL "runtimo_plugin_entry"
@@ -160,6 +160,21 @@ enum {
   RT_JSON_ARRAY = 5,
   RT_JSON_OBJECT = 6
 };
+
+/* How rt_host_api.write_file writes (ABI 1.3): one of the first three, with any of the flags. */
+#define RT_WRITE_REPLACE 0u          /* replace the file atomically, or create it */
+#define RT_WRITE_APPEND 1u           /* append, durably (the file is created when absent) */
+#define RT_WRITE_CREATE_NEW 2u       /* create the file; RT_FAILED when the path exists */
+#define RT_WRITE_HOW_MASK 0xffu
+#define RT_WRITE_CREATE_PARENTS (1u << 8)  /* create missing parent directories (each backed up) */
+#define RT_WRITE_HARDLINKED (1u << 9)      /* allow appending to a file that has other hard links */
+
+/* Flags of rt_host_api.remove_path and rename_path (ABI 1.3). */
+#define RT_REMOVE_RECURSIVE (1u << 0) /* remove a directory with everything in it */
+#define RT_RENAME_OVERWRITE (1u << 0) /* replace what is at the destination */
+
+/* Flags of rt_host_api.undo_job (ABI 1.3). */
+#define RT_UNDO_FORCE (1u << 0) /* restore paths that changed after the job too */
 
 /* Log levels for rt_host_api.log. */
 typedef int32_t rt_log_level;
@@ -321,6 +336,63 @@ typedef struct rt_host_api {
    * RT_NOT_FOUND (not recorded) when absent; RT_INVALID_ARGS with the reason recorded when
    * the member is not such an integer. Calls: validate, execute. */
   rt_status (*arg_int)(rt_job *job, rt_str pointer, int64_t *out);
+
+  /* -- write service, ABI 1.3 (check RT_HAS_FIELD before use): the host mutates ----------- */
+  /*
+   * Plugins change files only through these functions, so every change can be undone. Each
+   * checks `path` against the write policy (as check_path with RT_ACCESS_WRITE; the protected
+   * set is never written), then records the path's pre-image under <home>/backups/<job>/ with
+   * a durable job.backup event (type, mode, owner, mtime, size, xattrs, SHA-256; or that the
+   * path did not exist) — once per path and job, the first — and only then mutates. Paths are
+   * resolved once and the mutation is made relative to the checked parent directory, so a
+   * component swapped for a symlink after the check is refused. In a dry run every one of them
+   * is refused with RT_INVALID_ARGS (a dry run changes nothing). A refusal or failure returns
+   * the status with the reason recorded as by set_error(). On RT_OK `*resolved` (may be NULL)
+   * receives the resolved absolute path. Calls: execute.
+   */
+
+  /* Record the pre-image of `path` for a plugin that must change it by other means (it then
+   * changes only paths it backed up first). */
+  rt_status (*backup)(rt_job *job, rt_str path, rt_str *resolved);
+
+  /* Write `data` to the regular file `path` as `how` says (RT_WRITE_*): REPLACE writes a
+   * temporary file in the same directory, fsyncs it, renames it over the path and fsyncs the
+   * directory, keeping the old file's mode, owner and extended attributes (a new file gets
+   * `mode`, 0 meaning 0644); APPEND appends and fsyncs, and is refused for a file with other
+   * hard links unless RT_WRITE_HARDLINKED; CREATE_NEW creates exclusively (mode as REPLACE). A
+   * path that is a directory, a symlink, a FIFO or a device is refused with RT_INVALID_ARGS. */
+  rt_status (*write_file)(rt_job *job, rt_str path, rt_str data, uint32_t how, uint32_t mode,
+                          rt_str *resolved);
+
+  /* Create the directory `path` (mode 0 meaning 0755); RT_OK when it already is a directory.
+   * RT_WRITE_CREATE_PARENTS in `flags` creates missing parents too. */
+  rt_status (*make_dir)(rt_job *job, rt_str path, uint32_t mode, uint32_t flags, rt_str *resolved);
+
+  /* Remove the file, symlink (never what it points to) or empty directory `path`; a
+   * directory with entries only with RT_REMOVE_RECURSIVE. RT_NOT_FOUND when nothing is there. */
+  rt_status (*remove_path)(rt_job *job, rt_str path, uint32_t flags, rt_str *resolved);
+
+  /* Rename `from` to `to` (both checked for writing, both backed up), across directories of
+   * one filesystem; RT_FAILED when `to` exists unless RT_RENAME_OVERWRITE. `*resolved`
+   * receives the resolved destination. */
+  rt_status (*rename_path)(rt_job *job, rt_str from, rt_str to, uint32_t flags, rt_str *resolved);
+
+  /* The SHA-256 of the regular file `path` (checked for `access` and opened as open_path
+   * does), as 64 lowercase hex digits in `*hex` (owned by the host, valid until the job ends).
+   * For "refuse when the file changed since the agent read it" and for reporting what was
+   * written. Calls: validate, execute. */
+  rt_status (*file_sha256)(rt_job *job, rt_str path, uint32_t access, rt_str *hex);
+
+  /* Take back the job `target_job` (its id): put back, in reverse order, every pre-image its
+   * job.backup events recorded, through this job's own write service (so this job can be
+   * undone in turn). A path someone changed after the target job is a conflict, and then
+   * nothing is restored unless RT_UNDO_FORCE; a path already as it was before the target job
+   * (an interrupted undo, run again) is skipped. Refused: a job that changed nothing, one
+   * still running, one already undone, one whose backups were collected. In a dry run nothing
+   * changes. `*report` (owned by the host, valid until the job ends) receives a JSON object
+   * {job, restored, skipped, conflicts, dry_run} also when the undo is refused for conflicts
+   * (RT_FAILED). Calls: execute. */
+  rt_status (*undo_job)(rt_job *job, rt_str target_job, uint32_t flags, rt_str *report);
 } rt_host_api;
 
 /* ---------------------------------------------------------------- the plugin side */

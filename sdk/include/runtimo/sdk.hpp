@@ -200,6 +200,54 @@ class Job {
     return snapshot_call(host_->processes, query_json, capture);
   }
 
+  // The write service (ABI 1.3): the host checks the write policy, records the pre-image (so
+  // the job can be undone) and mutates. On refusal the reason is already recorded and the
+  // status is returned for the plugin to return; a host older than ABI 1.3 gives RT_INTERNAL.
+  // `resolved` (may be null) receives the resolved path.
+  rt_status backup(std::string_view path, std::string *resolved = nullptr) {
+    if (!has_write_service()) return older_than_1_3();
+    return with_resolved(host_->backup(job_, to_rt(path), &out_), resolved);
+  }
+  rt_status write_file(std::string_view path, std::string_view data, std::uint32_t how,
+                       std::uint32_t mode = 0, std::string *resolved = nullptr) {
+    if (!has_write_service()) return older_than_1_3();
+    return with_resolved(host_->write_file(job_, to_rt(path), to_rt(data), how, mode, &out_), resolved);
+  }
+  rt_status make_dir(std::string_view path, std::uint32_t mode = 0, std::uint32_t flags = 0,
+                     std::string *resolved = nullptr) {
+    if (!has_write_service()) return older_than_1_3();
+    return with_resolved(host_->make_dir(job_, to_rt(path), mode, flags, &out_), resolved);
+  }
+  rt_status remove_path(std::string_view path, std::uint32_t flags = 0, std::string *resolved = nullptr) {
+    if (!has_write_service()) return older_than_1_3();
+    return with_resolved(host_->remove_path(job_, to_rt(path), flags, &out_), resolved);
+  }
+  rt_status rename_path(std::string_view from, std::string_view to, std::uint32_t flags = 0,
+                        std::string *resolved = nullptr) {
+    if (!has_write_service()) return older_than_1_3();
+    return with_resolved(host_->rename_path(job_, to_rt(from), to_rt(to), flags, &out_), resolved);
+  }
+
+  // SHA-256 (hex) of a regular file the job may read (RT_ACCESS_READ) or write.
+  rt_status file_sha256(std::string_view path, std::uint32_t access, std::string *hex) {
+    if (!has_write_service()) return older_than_1_3();
+    return with_resolved(host_->file_sha256(job_, to_rt(path), access, &out_), hex);
+  }
+
+  // Take back the job `target` (rt_host_api.undo_job): `*report` receives the host's report
+  // (also when conflicts refused it).
+  rt_status undo_job(std::string_view target, std::uint32_t flags, boost::json::object *report) {
+    if (!has_write_service()) return older_than_1_3();
+    out_ = rt_str{};
+    const rt_status st = host_->undo_job(job_, to_rt(target), flags, &out_);
+    if (out_.ptr != nullptr && report != nullptr) {
+      boost::system::error_code ec;
+      boost::json::value v = boost::json::parse(from_rt(out_), ec);
+      if (!ec && v.is_object()) *report = std::move(v.as_object());
+    }
+    return st;
+  }
+
   const rt_host_api *host() const noexcept { return host_; }
   rt_job *handle() const noexcept { return job_; }
 
@@ -223,8 +271,21 @@ class Job {
                 "run the plugin with a Runtimo host of ABI 1.1 or newer");
   }
 
+  bool has_write_service() const {
+    return RT_HAS_FIELD(host_, rt_host_api, file_sha256) && host_->file_sha256 != nullptr;
+  }
+  rt_status older_than_1_3() {
+    return fail(RT_INTERNAL, "the host is older than ABI 1.3 and offers no write service",
+                "run the plugin with a Runtimo host of ABI 1.3 or newer");
+  }
+  rt_status with_resolved(rt_status st, std::string *resolved) {
+    if (st == RT_OK && resolved != nullptr) resolved->assign(from_rt(out_));
+    return st;
+  }
+
   const rt_host_api *host_;
   rt_job *job_;
+  rt_str out_{};
 };
 
 namespace detail {
