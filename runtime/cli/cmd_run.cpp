@@ -1,4 +1,5 @@
-// cli/cmd_run.cpp — `runtimo run CAP [ARGS_JSON] [--args-file F|-] [--dry-run] [--timeout S]`.
+// cli/cmd_run.cpp — the commands that run a job: `runtimo run CAP [ARGS_JSON] [--args-file F|-]
+// [--dry-run] [--timeout S]`, and `runtimo undo JOB [--dry-run] [--force]` (the Undo capability).
 #include "cli.hpp"
 
 #include <boost/json.hpp>
@@ -69,6 +70,15 @@ void print_text(const Output &out, const JobResult &r) {
   if (!r.data.is_null()) out.line(boost::json::serialize(r.data));
 }
 
+// Prints the result as text or JSON; the exit code of the job.
+int report(const Output &out, bool json, const JobResult &r) {
+  if (json)
+    out.json(r.to_json());
+  else
+    print_text(out, r);
+  return r.exit_code();
+}
+
 }  // namespace
 
 int cmd_run(const Output &out, const std::vector<std::string> &args) {
@@ -113,12 +123,32 @@ int cmd_run(const Output &out, const std::vector<std::string> &args) {
   if (vm.count("args-file"))
     if (const int refused = read_args_file(*rt, vm["args-file"].as<std::string>(), args_text))
       return refused;
-  const JobResult r = rt->run(vm["capability"].as<std::string>(), args_text, run);
-  if (common.json)
-    out.json(r.to_json());
-  else
-    print_text(out, r);
-  return r.exit_code();
+  return report(out, common.json, rt->run(vm["capability"].as<std::string>(), args_text, run));
+}
+
+int cmd_undo(const Output &out, const std::vector<std::string> &args) {
+  auto opts = common_options();
+  opts.add_options()
+      ("job", po::value<std::string>(), "the job to take back")
+      ("dry-run", "list what would be restored and change nothing")
+      ("force", "restore also the paths that changed after the job (their current state is backed up first)")
+      ("session", po::value<std::string>(), "session id to group the undo under");
+  po::positional_options_description pos;
+  pos.add("job", 1);
+  const auto vm = parse(args, opts, pos);
+  if (vm.count("help"))
+    return print_help(out, "runtimo undo JOB [--dry-run] [--force] [--json]  (runs the Undo capability)", opts), Exit::ok;
+  if (!vm.count("job")) return usage_error("undo", "which job? runtimo status lists recent jobs");
+  RunOptions run;
+  run.dry_run = vm.count("dry-run") > 0;
+  if (vm.count("session")) run.session_id = vm["session"].as<std::string>();
+  const boost::json::object undo_args{{"job", vm["job"].as<std::string>()}, {"force", vm.count("force") > 0}};
+  Common common = read_common(vm);
+  common.runtime.only_plugin_for = "Undo";
+  int code = Exit::ok;
+  auto rt = open_runtime(common, RuntimeOptions::Purpose::run, code);
+  if (!rt) return code;
+  return report(out, common.json, rt->run("Undo", boost::json::serialize(undo_args), run));
 }
 
 }  // namespace runtimo::cli

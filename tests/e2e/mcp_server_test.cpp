@@ -13,6 +13,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -158,14 +159,18 @@ BOOST_AUTO_TEST_CASE(tools_are_the_capabilities_in_order_with_their_schemas_and_
   const auto tools = c->call("tools/list").at("tools").as_array();
   std::vector<std::string> names;
   for (const auto &t : tools) names.emplace_back(t.at("name").as_string());
-  BOOST_TEST((names == std::vector<std::string>{"file_read", "kill", "process_list", "telemetry"}));
-  const auto &file_read = tools.at(0).as_object();
+  BOOST_TEST((names == std::vector<std::string>{"file_read", "file_write", "kill", "process_list", "telemetry", "undo"}));
+  const auto tool = [&](std::string_view name) -> const json::object & {
+    return tools.at(static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin())).as_object();
+  };
+  const auto &file_read = tool("file_read");
   const json::value described = json::parse(s.cli({"describe", "FileRead", "--json"}).out);
   BOOST_TEST(file_read.at("inputSchema") == described.at("schema"));
   BOOST_TEST(file_read.at("annotations").at("readOnlyHint") == true);
   BOOST_TEST(file_read.at("annotations").at("destructiveHint") == false);
-  BOOST_TEST(tools.at(1).at("annotations").at("destructiveHint") == true);
-  BOOST_TEST(tools.at(1).at("annotations").at("readOnlyHint") == false);
+  BOOST_TEST(tool("kill").at("annotations").at("destructiveHint") == true);
+  BOOST_TEST(tool("kill").at("annotations").at("readOnlyHint") == false);
+  BOOST_TEST(tool("file_write").at("annotations").at("destructiveHint") == true);
 }
 
 BOOST_AUTO_TEST_CASE(a_call_is_a_journaled_job_whose_result_is_the_same_as_structured_content_and_text) {
