@@ -60,7 +60,9 @@ test('the server names itself and offers tools and resources', async () => {
 test('tools/list names every capability, with its schema and hints', async () => {
   const { tools } = await client.listTools();
   const names = tools.map((t) => t.name);
-  assert.deepEqual(names, ['file_read', 'file_write', 'kill', 'process_list', 'slow', 'stdout_writer', 'telemetry', 'undo']);
+  assert.deepEqual(names, [...names].sort(), 'tools come in name order');
+  for (const name of ['file_delete', 'file_move', 'file_read', 'file_write', 'kill', 'process_list', 'slow', 'stdout_writer', 'telemetry', 'undo'])
+    assert.ok(names.includes(name), `no tool ${name} in ${names}`);
   const fileRead = tools.find((t) => t.name === 'file_read');
   assert.equal(fileRead.inputSchema.type, 'object');
   assert.ok(fileRead.inputSchema.required.includes('path'));

@@ -161,10 +161,11 @@ class Call {
     }
   }
 
-  // The path checked for writing; throws Refused with the policy's reason.
-  std::string checked(rt_str path) {
+  // The path checked for writing — the directory entry itself (its last component not
+  // followed) when `entry`; throws Refused with the policy's reason.
+  std::string checked(rt_str path, bool entry = false) {
     std::string resolved;
-    const rt_status st = check_job_path(*job_, view(path), RT_ACCESS_WRITE, resolved);
+    const rt_status st = check_job_path(*job_, view(path), RT_ACCESS_WRITE | (entry ? RT_ACCESS_ENTRY : 0u), resolved);
     if (st != RT_OK) {
       std::lock_guard lock(job_->mutex);
       throw Refused{st, job_->error_message, job_->error_hint};
@@ -340,7 +341,7 @@ rt_status make_dir(rt_job *handle, rt_str path, uint32_t mode, uint32_t flags, r
 rt_status remove_path(rt_job *handle, rt_str path, uint32_t flags, rt_str *resolved) {
   Call call(handle, "remove_path");
   return call.run([&] {
-    const std::string target = call.checked(path);
+    const std::string target = call.checked(path, true);  // a symlink is removed, not its target
     const Parent p = open_parent(target);
     const auto st = stat_at(p);
     if (!st) throw Refused{RT_NOT_FOUND, target + " does not exist", {}};
@@ -362,8 +363,8 @@ rt_status remove_path(rt_job *handle, rt_str path, uint32_t flags, rt_str *resol
 rt_status rename_path(rt_job *handle, rt_str from, rt_str to, uint32_t flags, rt_str *resolved) {
   Call call(handle, "rename_path");
   return call.run([&] {
-    const std::string source = call.checked(from);
-    const std::string target = call.checked(to);
+    const std::string source = call.checked(from, true);  // a symlink is moved, not its target
+    const std::string target = call.checked(to, true);
     if (source == target) throw Refused{RT_INVALID_ARGS, "the source and the destination are the same path: " + source, {}};
     if (target.starts_with(source + "/"))
       throw Refused{RT_INVALID_ARGS, "cannot move " + source + " into itself (" + target + ")", {}};

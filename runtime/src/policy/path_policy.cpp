@@ -27,7 +27,24 @@
 namespace runtimo::policy {
 namespace {
 
-constexpr std::uint32_t kKnownAccess = RT_ACCESS_READ | RT_ACCESS_WRITE;
+constexpr std::uint32_t kKnownAccess = RT_ACCESS_READ | RT_ACCESS_WRITE | RT_ACCESS_ENTRY;
+
+// The path with its parent resolved and its last component kept as it is (RT_ACCESS_ENTRY).
+Resolution resolve_entry(const std::string &absolute) {
+  const std::string normal = lexically_normal(absolute);
+  const auto slash = normal.find_last_of('/');
+  const std::string name = normal.substr(slash + 1);
+  if (name.empty()) {
+    Resolution r;
+    r.status = RT_INVALID_ARGS;
+    r.message = "/ is not a directory entry";
+    return r;
+  }
+  Resolution parent = resolve_path(slash == 0 ? std::string("/") : normal.substr(0, slash));
+  if (!parent.ok()) return parent;
+  parent.path = (parent.path == "/" ? "" : parent.path) + "/" + name;
+  return parent;
+}
 
 // A configured entry, "~" expanded; empty when it needs a home and none is known (such an
 // entry cannot match anything). A relative entry is a configuration error.
@@ -171,15 +188,15 @@ const ProtectedRule *PathPolicy::protected_by(std::string_view path, bool readin
 
 PathDecision PathPolicy::check(std::string_view path, std::uint32_t access,
                                const std::filesystem::path &working_dir) const {
-  if (access == 0 || (access & ~kKnownAccess) != 0)
+  if ((access & (RT_ACCESS_READ | RT_ACCESS_WRITE)) == 0 || (access & ~kKnownAccess) != 0)
     return PathDecision::refused(
-        RT_INVALID_ARGS,
-        "access " + std::to_string(access) + " is not RT_ACCESS_READ, RT_ACCESS_WRITE or both");
+        RT_INVALID_ARGS, "access " + std::to_string(access) +
+                             " is not RT_ACCESS_READ, RT_ACCESS_WRITE or both (with RT_ACCESS_ENTRY or not)");
   const Resolution absolute = absolute_path(path, working_dir);
   if (!absolute.ok())
     return PathDecision::refused(absolute.status, absolute.message, absolute.hint);
   const std::string given = lexically_normal(absolute.path);
-  const Resolution resolved = resolve_path(absolute.path);
+  const Resolution resolved = (access & RT_ACCESS_ENTRY) != 0 ? resolve_entry(absolute.path) : resolve_path(absolute.path);
   if (!resolved.ok())
     return PathDecision::refused(resolved.status, resolved.message, resolved.hint);
 

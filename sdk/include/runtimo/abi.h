@@ -148,6 +148,9 @@ typedef struct rt_job rt_job;
 /* Access asked of the path policy. */
 #define RT_ACCESS_READ 1u
 #define RT_ACCESS_WRITE 2u
+/* With READ or WRITE (ABI 1.3): the directory entry itself — its parent is resolved, its last
+ * component is not followed — for removing or renaming a symlink rather than its target. */
+#define RT_ACCESS_ENTRY 4u
 
 /* What a JSON value is (rt_host_api.arg, ABI 1.2). */
 typedef int32_t rt_json_kind;
@@ -368,11 +371,13 @@ typedef struct rt_host_api {
    * RT_WRITE_CREATE_PARENTS in `flags` creates missing parents too. */
   rt_status (*make_dir)(rt_job *job, rt_str path, uint32_t mode, uint32_t flags, rt_str *resolved);
 
-  /* Remove the file, symlink (never what it points to) or empty directory `path`; a
+  /* Remove the file, symlink (never what it points to: `path` is checked as a directory entry,
+   * RT_ACCESS_ENTRY) or empty directory `path`; a
    * directory with entries only with RT_REMOVE_RECURSIVE. RT_NOT_FOUND when nothing is there. */
   rt_status (*remove_path)(rt_job *job, rt_str path, uint32_t flags, rt_str *resolved);
 
-  /* Rename `from` to `to` (both checked for writing, both backed up), across directories of
+  /* Rename `from` to `to` (both checked for writing as directory entries, RT_ACCESS_ENTRY, so a
+   * symlink is moved itself; both backed up), across directories of
    * one filesystem; RT_FAILED when `to` exists unless RT_RENAME_OVERWRITE. `*resolved`
    * receives the resolved destination. */
   rt_status (*rename_path)(rt_job *job, rt_str from, rt_str to, uint32_t flags, rt_str *resolved);
