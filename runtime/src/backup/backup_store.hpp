@@ -15,7 +15,8 @@
 //
 // Restores build the new node under .runtimo-restore-<random> in the target's directory and
 // swap it in; a directory being removed is first renamed to .runtimo-aside-<random>. Those
-// prefixes are reserved: any entry so named in a target's directory is a leftover of an
+// prefixes (and .runtimo-write-, the write service's temporary files) are reserved: inspect()
+// and take() leave such entries out, and any entry so named in a target's directory is a leftover of an
 // interrupted restore and is removed by the next restore into that directory (restores into
 // one directory must therefore not run concurrently). Every error is a BackupError.
 #pragma once

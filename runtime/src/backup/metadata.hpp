@@ -64,7 +64,11 @@ struct Metadata {
 // parent does not exist (or is not a directory) is absent. Throws BackupError for a FIFO,
 // socket or device (at the path or, for a directory, anywhere inside it), for a directory that
 // changes while it is read, and for any failed system call.
-Metadata inspect(const std::filesystem::path &path);
+//
+// `skipped`: absolute paths below `path` a directory's size and tree digest leave out, with
+// everything below them (undo judges a directory apart from the paths inside it that the same
+// job changed, since it restores those itself).
+Metadata inspect(const std::filesystem::path &path, const std::vector<std::filesystem::path> &skipped = {});
 
 // {"kind", "mode", "uid", "gid", "mtime_ns", "size", "sha256", "links", "xattrs": [{"name",
 // "value_base64"}], and for a symlink "link_target"} — just {"kind": "absent"} for an absent

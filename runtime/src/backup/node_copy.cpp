@@ -5,7 +5,10 @@
 #include "backup/metadata_apply.hpp"
 #include "backup/posix_file.hpp"
 #include "backup/remove_tree.hpp"
+#include "backup/replace_entry.hpp"
 #include "backup/tree_digest.hpp"
+
+#include <set>
 #include "backup/xattrs.hpp"
 #include "util/digest.hpp"
 
@@ -25,6 +28,7 @@ struct Walk {
   const CopyOptions &options;
   std::vector<TreeEntry> entries;
   bool made_top = false;
+  const std::set<std::string> *skipped = nullptr;  // relative paths left out (describe only)
 };
 
 // The fields every kind takes from lstat.
@@ -136,6 +140,7 @@ Metadata visit_directory(const NodeRef &src, const struct stat &st, const NodeRe
   }
   for (const auto &name : list_names(in.get(), src.shown)) {
     const std::string child_rel = rel.empty() ? name : rel + "/" + name;
+    if (is_leftover(name) || (walk.skipped != nullptr && walk.skipped->contains(child_rel))) continue;
     const NodeRef child_src{in.get(), name, src.shown / name};
     const NodeRef child_dst{out.get(), name,
                             dst != nullptr ? dst->shown / name : std::filesystem::path()};
@@ -189,9 +194,9 @@ Kind kind_of(const struct stat &st, const std::filesystem::path &shown) {
                     " (only regular files, directories and symlinks can be backed up)");
 }
 
-Metadata describe_node(const NodeRef &src) {
+Metadata describe_node(const NodeRef &src, const std::set<std::string> *skipped) {
   const CopyOptions none;
-  Walk walk{none, {}, false};
+  Walk walk{none, {}, false, skipped};
   return walk_top(src, nullptr, walk);
 }
 

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <set>
 #include <string>
 
 namespace runtimo::backup {
@@ -51,8 +52,9 @@ struct CopyOptions {
 // refusal for anything but a regular file, a directory or a symlink.
 Kind kind_of(const struct stat &st, const std::filesystem::path &shown);
 
-// What the existing entry `src` is (see inspect() in metadata.hpp).
-Metadata describe_node(const NodeRef &src);
+// What the existing entry `src` is (see inspect() in metadata.hpp); for a directory, entries
+// whose path relative to it is in `skipped` (and everything below them) are left out.
+Metadata describe_node(const NodeRef &src, const std::set<std::string> *skipped = nullptr);
 
 // Copies the existing entry `src` to `dst`, which must not exist, and returns the source's
 // Metadata with its digests computed over the copy. On failure, what was made at `dst` is

@@ -17,6 +17,14 @@ namespace runtimo::backup {
 
 inline constexpr std::string_view kRestorePrefix = ".runtimo-restore-";
 inline constexpr std::string_view kAsidePrefix = ".runtimo-aside-";
+// The write service's temporary files (exec/write_service.cpp), renamed over their target.
+inline constexpr std::string_view kWritePrefix = ".runtimo-write-";
+
+// Whether `name` is one of those reserved names: what a crash may leave of a restore or a
+// write. Walks (inspect, take) leave them out: they are never part of what a path holds.
+inline bool is_leftover(std::string_view name) {
+  return name.starts_with(kRestorePrefix) || name.starts_with(kAsidePrefix) || name.starts_with(kWritePrefix);
+}
 
 // `prefix` + 12 random hex digits, not present below `dir_fd` now.
 std::string unused_name(int dir_fd, std::string_view prefix, const std::filesystem::path &dir);

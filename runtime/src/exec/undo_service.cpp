@@ -123,8 +123,10 @@ rt_status undo_job(rt_job *handle, rt_str target_text, uint32_t flags, rt_str *r
     // What each path is now decides what happens to it.
     json::array restored, skipped, conflicts;
     std::vector<const backup::PreImage *> to_restore;
+    std::vector<std::filesystem::path> paths;  // a directory is judged without the job's other paths in it
+    for (const auto &p : t.backups) paths.push_back(p.path);
     for (auto it = t.backups.rbegin(); it != t.backups.rend(); ++it) {
-      const backup::Metadata now = backup::inspect(it->path);
+      const backup::Metadata now = backup::inspect(it->path, paths);
       const auto after = t.after.find(it->path.string());
       if (same_state(now, it->before)) {
         skipped.push_back(json::object{{"path", it->path.string()}, {"reason", "already as it was before the job"}});

@@ -9,6 +9,7 @@
 
 #include "backup/backup_store.hpp"
 #include "backup/remove_tree.hpp"
+#include "backup/replace_entry.hpp"
 #include "exec/host_call_support.hpp"
 #include "exec/job_context.hpp"
 #include "exec/job_handles.hpp"
@@ -118,7 +119,7 @@ std::string temp_name() {
   unsigned char bytes[8];
   if (::getrandom(bytes, sizeof bytes, 0) != sizeof bytes) throw Refused{RT_INTERNAL, "getrandom failed", {}};
   static const char hex[] = "0123456789abcdef";
-  std::string name = ".runtimo-write-";
+  std::string name(backup::kWritePrefix);
   for (unsigned char b : bytes) {
     name += hex[b >> 4];
     name += hex[b & 15];
@@ -429,10 +430,14 @@ const backup::PreImage &take_pre_image(Job &job, const std::string &resolved) {
 json::array job_mutations(Job &job) {
   std::lock_guard lock(job.backups.mutex);
   json::array out;
+  // A directory's state leaves out the other paths of the job below it: undo judges and
+  // restores those on their own.
+  std::vector<std::filesystem::path> paths;
+  for (const auto &p : job.backups.taken) paths.push_back(p.path);
   for (const auto &p : job.backups.taken) {
     json::object m{{"path", p.path.string()}, {"stored", p.stored}, {"before", std::string(backup::to_string(p.before.kind))}};
     try {
-      m["after"] = backup::to_json(backup::inspect(p.path));
+      m["after"] = backup::to_json(backup::inspect(p.path, paths));
     } catch (const std::exception &e) {
       m["after"] = json::object{{"error", e.what()}};
     }
