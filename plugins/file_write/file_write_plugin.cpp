@@ -12,7 +12,7 @@
 //    digest is the host's, of the file as it is now).
 //  * A dry run changes nothing — no backup, no directory — and returns the unified diff the
 //    write would make.
-#include "unified_diff.hpp"
+#include "unified_diff.hpp"  // plugins/shared/
 
 #include <runtimo/sdk.hpp>
 
@@ -30,6 +30,7 @@ namespace {
 
 using sdk::Error;
 using sdk::Job;
+using shared::unified_diff;
 
 // A dry run shows a diff of files up to this size.
 constexpr std::size_t kMaxDiffBytes = 1024 * 1024;
