@@ -72,6 +72,7 @@ int cmd_plugin(const Output &out, const std::vector<std::string> &args);  // plu
 int cmd_run(const Output &out, const std::vector<std::string> &args);
 int cmd_mcp(const Output &out, const std::vector<std::string> &args);
 int cmd_undo(const Output &out, const std::vector<std::string> &args);
+int cmd_session(const Output &out, const std::vector<std::string> &args);
 int cmd_logs(const Output &out, const std::vector<std::string> &args);
 int cmd_status(const Output &out, const std::vector<std::string> &args);
 int cmd_wal(const Output &out, const std::vector<std::string> &args);

@@ -70,6 +70,16 @@ void print_text(const Output &out, const JobResult &r) {
   if (!r.data.is_null()) out.line(boost::json::serialize(r.data));
 }
 
+// A job run with --session joins a session that `runtimo session create` made and that is
+// still open; 0, or the usage error.
+int check_session(const Runtime &rt, const std::string &id) {
+  if (id.empty()) return Exit::ok;
+  const auto s = rt.session(id);
+  if (!s) return usage_error("run", "no session " + id + " in the journal; create one with runtimo session create");
+  if (!s->closed.empty()) return usage_error("run", "session " + id + " was closed at " + s->closed + "; create a new one");
+  return Exit::ok;
+}
+
 // Prints the result as text or JSON; the exit code of the job.
 int report(const Output &out, bool json, const JobResult &r) {
   if (json)
@@ -123,6 +133,7 @@ int cmd_run(const Output &out, const std::vector<std::string> &args) {
   if (vm.count("args-file"))
     if (const int refused = read_args_file(*rt, vm["args-file"].as<std::string>(), args_text))
       return refused;
+  if (const int refused = check_session(*rt, run.session_id)) return refused;
   return report(out, common.json, rt->run(vm["capability"].as<std::string>(), args_text, run));
 }
 
@@ -148,6 +159,7 @@ int cmd_undo(const Output &out, const std::vector<std::string> &args) {
   int code = Exit::ok;
   auto rt = open_runtime(common, RuntimeOptions::Purpose::run, code);
   if (!rt) return code;
+  if (const int refused = check_session(*rt, run.session_id)) return refused;
   return report(out, common.json, rt->run("Undo", boost::json::serialize(undo_args), run));
 }
 

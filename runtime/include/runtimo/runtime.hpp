@@ -95,6 +95,17 @@ struct PluginInfo {
 };
 
 // What the journal says about one job.
+// A session groups jobs (RunOptions::session_id). Its life is journaled (session.created,
+// session.closed); what it holds is derived from the journal.
+struct SessionSummary {
+  std::string id;
+  std::string name;
+  std::string created;  // ts of session.created
+  std::string closed;   // ts of session.closed, "" while open
+  std::vector<std::string> jobs;  // its jobs' ids, oldest first
+  boost::json::value to_json() const;
+};
+
 struct JobSummary {
   std::string job_id;
   std::string capability;
@@ -155,6 +166,15 @@ class Runtime {
   std::optional<JobSummary> job_status(std::string_view job) const;
   // The most recent `n` jobs, oldest first.
   std::vector<JobSummary> recent_jobs(std::size_t n) const;
+
+  // Sessions (a Runtime opened to run jobs journals them). create_session journals
+  // session.created and returns the new id; close_session journals session.closed and throws
+  // std::invalid_argument for a session that does not exist or is closed already. sessions()
+  // and session() read the whole journal.
+  std::string create_session(std::string_view name);
+  void close_session(std::string_view id);
+  std::vector<SessionSummary> sessions() const;
+  std::optional<SessionSummary> session(std::string_view id) const;
   JournalCheck verify_journal() const;
 
   // Observation without a job (what `runtimo telemetry` and `runtimo processes` print): read
@@ -178,6 +198,9 @@ class Runtime {
 
  private:
   explicit Runtime(std::unique_ptr<Impl> impl);
+  // Appends an event that belongs to no job (session.*), durably; throws std::logic_error on a
+  // Runtime not opened to run jobs.
+  void append_session_event(std::string_view type, const boost::json::object &body);
   std::unique_ptr<Impl> impl_;
 };
 

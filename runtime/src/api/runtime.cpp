@@ -122,6 +122,12 @@ void Runtime::Impl::open_journal() {
 
 std::string Runtime::new_job_id() { return util::new_id(); }
 
+void Runtime::append_session_event(std::string_view type, const boost::json::object &body) {
+  if (!impl_->journal || !impl_->executor)
+    throw std::logic_error("this Runtime was not opened to run jobs (RuntimeOptions::purpose run)");
+  impl_->journal->append(type, "", body, wal::Durability::durable);
+}
+
 std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
   using Purpose = RuntimeOptions::Purpose;
   auto impl = std::make_unique<Impl>();

@@ -20,6 +20,10 @@ inline constexpr std::string_view cancelled = "job.cancelled";
 inline constexpr std::string_view interrupted = "job.interrupted";
 inline constexpr std::string_view undone = "job.undone";
 
+// A session's life (its "job" member is empty; its id is the "session" member).
+inline constexpr std::string_view session_created = "session.created";
+inline constexpr std::string_view session_closed = "session.closed";
+
 // The events that end an accepted job (one per job.started, whatever happens).
 inline constexpr std::string_view terminal[] = {completed, failed, timed_out, cancelled,
                                                 interrupted};
