@@ -73,6 +73,7 @@ int cmd_run(const Output &out, const std::vector<std::string> &args);
 int cmd_mcp(const Output &out, const std::vector<std::string> &args);
 int cmd_undo(const Output &out, const std::vector<std::string> &args);
 int cmd_session(const Output &out, const std::vector<std::string> &args);
+int cmd_gc(const Output &out, const std::vector<std::string> &args);
 int cmd_logs(const Output &out, const std::vector<std::string> &args);
 int cmd_status(const Output &out, const std::vector<std::string> &args);
 int cmd_wal(const Output &out, const std::vector<std::string> &args);

@@ -19,6 +19,7 @@ constexpr const char *kUsage =
     "  run CAP [ARGS_JSON]      run a job (--args-file F|-, --dry-run, --timeout S, --json)\n"
     "  undo JOB                 take a job back (--dry-run, --force, --json)\n"
     "  session ACTION           create [--name N] | list | show ID | close ID | undo ID [--dry-run]\n"
+    "  gc                       remove old backups (--older-than D, --max-bytes B, --dry-run)\n"
     "  mcp                      a Model Context Protocol server on stdin/stdout (for agents)\n"
     "  logs                     journal events (--job ID, --tail N, --json)\n"
     "  status [JOB]             one job's events and final state, or recent jobs\n"
@@ -57,7 +58,7 @@ int main(int argc, char **argv) {
   static const std::map<std::string, int (*)(const Output &, const std::vector<std::string> &)>
       commands = {{"list", &cmd_list},     {"describe", &cmd_describe}, {"plugins", &cmd_plugins},
                   {"plugin", &cmd_plugin},
-                  {"run", &cmd_run},       {"mcp", &cmd_mcp},       {"undo", &cmd_undo},       {"session", &cmd_session},       {"logs", &cmd_logs},         {"status", &cmd_status},
+                  {"run", &cmd_run},       {"mcp", &cmd_mcp},       {"undo", &cmd_undo},       {"session", &cmd_session},       {"gc", &cmd_gc},       {"logs", &cmd_logs},         {"status", &cmd_status},
                   {"wal", &cmd_wal},       {"telemetry", &cmd_telemetry},
                   {"processes", &cmd_processes}};
   const auto it = commands.find(command);

@@ -175,6 +175,20 @@ class Runtime {
   void close_session(std::string_view id);
   std::vector<SessionSummary> sessions() const;
   std::optional<SessionSummary> session(std::string_view id) const;
+
+  // Retention of backups (`runtimo gc`): removes the stored pre-images of jobs older than
+  // `older_than`, then the oldest others while all of them take more than `max_bytes` —
+  // never those younger than `min_age`, nor of a job in an open session — and journals what it
+  // removed (gc.collected). A dry run removes and journals nothing. Undo of a collected job
+  // says so.
+  struct GcOptions {
+    std::chrono::seconds older_than{30 * 24 * 3600};
+    std::uint64_t max_bytes = 10ull << 30;
+    std::chrono::seconds min_age{24 * 3600};
+    bool dry_run = false;
+  };
+  // {removed: [{job, bytes, age_s}], kept: n, kept_bytes, protected: [{job, why}], dry_run}
+  boost::json::value collect_backups(const GcOptions &options);
   JournalCheck verify_journal() const;
 
   // Observation without a job (what `runtimo telemetry` and `runtimo processes` print): read
@@ -198,9 +212,9 @@ class Runtime {
 
  private:
   explicit Runtime(std::unique_ptr<Impl> impl);
-  // Appends an event that belongs to no job (session.*), durably; throws std::logic_error on a
+  // Appends an event that belongs to no job (session.*, gc.collected), durably; throws std::logic_error on a
   // Runtime not opened to run jobs.
-  void append_session_event(std::string_view type, const boost::json::object &body);
+  void append_runtime_event(std::string_view type, const boost::json::object &body);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -122,7 +122,7 @@ void Runtime::Impl::open_journal() {
 
 std::string Runtime::new_job_id() { return util::new_id(); }
 
-void Runtime::append_session_event(std::string_view type, const boost::json::object &body) {
+void Runtime::append_runtime_event(std::string_view type, const boost::json::object &body) {
   if (!impl_->journal || !impl_->executor)
     throw std::logic_error("this Runtime was not opened to run jobs (RuntimeOptions::purpose run)");
   impl_->journal->append(type, "", body, wal::Durability::durable);

@@ -53,7 +53,7 @@ boost::json::value SessionSummary::to_json() const {
 std::string Runtime::create_session(std::string_view name) {
   if (name.size() > 256) throw std::invalid_argument("a session name is at most 256 bytes");
   const std::string id = util::new_id();
-  append_session_event(wal::event::session_created, boost::json::object{{"session", id}, {"name", name}});
+  append_runtime_event(wal::event::session_created, boost::json::object{{"session", id}, {"name", name}});
   return id;
 }
 
@@ -61,7 +61,7 @@ void Runtime::close_session(std::string_view id) {
   const auto s = session(id);
   if (!s) throw std::invalid_argument("no session " + std::string(id) + " in the journal");
   if (!s->closed.empty()) throw std::invalid_argument("session " + std::string(id) + " was closed at " + s->closed);
-  append_session_event(wal::event::session_closed, boost::json::object{{"session", id}});
+  append_runtime_event(wal::event::session_closed, boost::json::object{{"session", id}});
 }
 
 std::vector<SessionSummary> Runtime::sessions() const { return read_sessions(journal_dir()); }

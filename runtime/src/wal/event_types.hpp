@@ -23,6 +23,8 @@ inline constexpr std::string_view undone = "job.undone";
 // A session's life (its "job" member is empty; its id is the "session" member).
 inline constexpr std::string_view session_created = "session.created";
 inline constexpr std::string_view session_closed = "session.closed";
+// What `runtimo gc` removed (no job either): {jobs: [...], bytes}.
+inline constexpr std::string_view gc_collected = "gc.collected";
 
 // The events that end an accepted job (one per job.started, whatever happens).
 inline constexpr std::string_view terminal[] = {completed, failed, timed_out, cancelled,
