@@ -100,8 +100,9 @@ class Sleepers {
   std::vector<pid_t> pids_;
 };
 
-// Runs argv with stdout/stderr on /dev/null (or stdout into `out` when given); exit code.
-inline int spawn_wait(const std::vector<std::string> &argv, std::string *out = nullptr) {
+// Runs argv with stdout/stderr on /dev/null (or stdout into `out` when given, replacing what
+// it held); the exit code, or -errno when posix_spawn failed.
+inline int spawn_once(const std::vector<std::string> &argv, std::string *out = nullptr) {
   std::vector<char *> args;
   for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
   args.push_back(nullptr);
@@ -117,9 +118,13 @@ inline int spawn_wait(const std::vector<std::string> &argv, std::string *out = n
   pid_t pid = -1;
   const int rc = ::posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) die("posix_spawn " + argv[0] + ": " + std::strerror(rc));
+  if (out != nullptr) ::close(pipe_fds[1]);
+  if (rc != 0) {
+    if (out != nullptr) ::close(pipe_fds[0]);
+    return -rc;
+  }
   if (out != nullptr) {
-    ::close(pipe_fds[1]);
+    out->clear();
     char buf[65536];
     ssize_t n = 0;
     while ((n = ::read(pipe_fds[0], buf, sizeof buf)) > 0)
@@ -130,6 +135,13 @@ inline int spawn_wait(const std::vector<std::string> &argv, std::string *out = n
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// spawn_once, ending the bench when the program cannot be started.
+inline int spawn_wait(const std::vector<std::string> &argv, std::string *out = nullptr) {
+  const int rc = spawn_once(argv, out);
+  if (rc < 0) die("posix_spawn " + argv[0] + ": " + std::strerror(-rc));
+  return rc;
 }
 
 }  // namespace bench
