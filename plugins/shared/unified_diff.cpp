@@ -195,6 +195,8 @@ std::string unified_diff(std::string_view before, std::string_view after, std::s
   const auto a = lines_of(before), b = lines_of(after);
   auto [na, nb] = numbered(a, b);
   const std::vector<Edit> script = Differ(std::move(na), std::move(nb)).run();
+  // An absolute label reads a/etc/hosts, as git prints it, not a//etc/hosts.
+  while (label.starts_with('/')) label.remove_prefix(1);
   std::string out = "--- a/" + std::string(label) + "\n+++ b/" + std::string(label) + "\n";
   std::size_t i = 0;
   while (i < script.size()) {

@@ -147,6 +147,7 @@ BOOST_AUTO_TEST_CASE(a_dry_run_shows_the_diff_and_changes_nothing_not_even_the_b
   const std::string diff(r.at("data").at("diff").as_string());
   BOOST_TEST(diff.find("-b=2\n+b=20\n") != std::string::npos, diff);
   BOOST_TEST(diff.find("@@ -1,3 +1,3 @@") != std::string::npos, diff);
+  BOOST_TEST(diff.starts_with("--- a/" + file.string().substr(1) + "\n+++ b/"), diff);  // as git prints an absolute path
   BOOST_TEST(read_file(file) == "a=1\nb=2\nc=3\n");
   BOOST_TEST(!fs::exists(cli.home / "backups" / job_of(r)));
 }
