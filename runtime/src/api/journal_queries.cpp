@@ -6,6 +6,7 @@
 
 #include "exec/runner_lock.hpp"
 #include "log/log.hpp"
+#include "util/json_members.hpp"
 #include "wal/event_types.hpp"
 #include "wal/journal.hpp"
 #include "wal/journal_index.hpp"
@@ -17,31 +18,27 @@
 namespace runtimo {
 namespace {
 
-std::string str_member(const boost::json::object &o, const char *key) {
-  if (const auto *v = o.if_contains(key); v && v->is_string()) return std::string(v->as_string());
-  return {};
-}
 
 // Folds one event into a summary; `runner` keeps the runner job.started names.
 void apply(JobSummary &s, const boost::json::object &e, boost::json::object &runner) {
-  const std::string type = str_member(e, "type");
+  const std::string type = util::string_member(e, "type");
   if (s.job_id.empty()) {
-    s.job_id = str_member(e, "job");
-    s.started = str_member(e, "ts");
+    s.job_id = util::string_member(e, "job");
+    s.started = util::string_member(e, "ts");
     s.state = "running";
   }
-  if (const auto cap = str_member(e, "capability"); !cap.empty()) s.capability = cap;
+  if (const auto cap = util::string_member(e, "capability"); !cap.empty()) s.capability = cap;
   if (type == wal::event::started)
     if (const auto *r = e.if_contains("runner"); r != nullptr && r->is_object()) runner = r->as_object();
   if (!wal::event::ends_job(type)) return;
   s.state = type.substr(4);  // "job.completed" → "completed"
-  s.ended = str_member(e, "ts");
+  s.ended = util::string_member(e, "ts");
   if (const auto *d = e.if_contains("duration_ms"); d && d->is_number())
     s.duration_ms = d->to_number<double>();
-  s.message = str_member(e, "message");
+  s.message = util::string_member(e, "message");
   if (const auto *err = e.if_contains("error"); err && err->is_object())
-    if (s.message.empty() || type == wal::event::rejected) s.message = str_member(err->as_object(), "message");
-  if (s.message.empty()) s.message = str_member(e, "reason");
+    if (s.message.empty() || type == wal::event::rejected) s.message = util::string_member(err->as_object(), "message");
+  if (s.message.empty()) s.message = util::string_member(e, "reason");
 }
 
 // A job the journal shows running whose runner holds no lock can never end by itself: it is
@@ -110,7 +107,7 @@ std::vector<JobSummary> Runtime::recent_jobs(std::size_t n) const {
   std::vector<std::string> order;
   std::map<std::string, std::pair<JobSummary, boost::json::object>> jobs;  // summary, runner
   for (const auto &r : records) {
-    const std::string id = str_member(r.event, "job");
+    const std::string id = util::string_member(r.event, "job");
     if (id.empty()) continue;
     auto [it, fresh] = jobs.try_emplace(id);
     if (fresh) order.push_back(id);

@@ -4,6 +4,7 @@
 #include <runtimo/runtime.hpp>
 
 #include "backup/backup_store.hpp"
+#include "util/ids.hpp"
 #include "wal/event_types.hpp"
 
 #include <boost/json.hpp>
@@ -19,9 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-bool job_id_like(const std::string &name) {
-  return name.size() == 32 && std::all_of(name.begin(), name.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
 
 struct Stored {
   std::string job;
@@ -46,7 +44,7 @@ json::value Runtime::collect_backups(const GcOptions &o) {
   for (const auto &entry : fs::directory_iterator(root, ec)) {
     const std::string job = entry.path().filename().string();
     struct stat st {};
-    if (!job_id_like(job) || ::lstat(entry.path().c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    if (!util::is_id(job) || ::lstat(entry.path().c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
     Stored s{job, store.bytes(job),
              std::chrono::duration_cast<std::chrono::seconds>(now - std::chrono::system_clock::from_time_t(st.st_mtime)).count()};
     total += s.bytes;

@@ -4,6 +4,7 @@
 #include <runtimo/runtime.hpp>
 
 #include "util/ids.hpp"
+#include "util/json_members.hpp"
 #include "wal/event_types.hpp"
 #include "wal/journal.hpp"
 
@@ -15,10 +16,6 @@
 namespace runtimo {
 namespace {
 
-std::string text_of(const boost::json::value &e, std::string_view key) {
-  const auto *v = e.is_object() ? e.get_object().if_contains(key) : nullptr;
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 // Every session the journal knows, in the order they were created.
 std::vector<SessionSummary> read_sessions(const std::filesystem::path &journal_dir) {
@@ -26,15 +23,15 @@ std::vector<SessionSummary> read_sessions(const std::filesystem::path &journal_d
   std::map<std::string, std::size_t> index;
   if (!std::filesystem::is_directory(journal_dir)) return out;
   for (const auto &r : wal::tail_journal(journal_dir, 0)) {
-    const std::string type = text_of(r.event, "type");
-    const std::string id = text_of(r.event, "session");
+    const std::string type = util::string_member(r.event, "type");
+    const std::string id = util::string_member(r.event, "session");
     if (id.empty()) continue;
     if (type == wal::event::session_created) {
       index[id] = out.size();
-      out.push_back(SessionSummary{id, text_of(r.event, "name"), text_of(r.event, "ts"), {}, {}});
+      out.push_back(SessionSummary{id, util::string_member(r.event, "name"), util::string_member(r.event, "ts"), {}, {}});
     } else if (auto it = index.find(id); it != index.end()) {
-      if (type == wal::event::session_closed) out[it->second].closed = text_of(r.event, "ts");
-      else if (type == wal::event::started) out[it->second].jobs.push_back(text_of(r.event, "job"));
+      if (type == wal::event::session_closed) out[it->second].closed = util::string_member(r.event, "ts");
+      else if (type == wal::event::started) out[it->second].jobs.push_back(util::string_member(r.event, "job"));
     }
   }
   return out;

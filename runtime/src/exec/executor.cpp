@@ -30,7 +30,7 @@ struct Refusal {
 // What the stages before execute establish about one job.
 struct Admission {
   Admission(std::string_view asked_name, std::string_view args_json, const RunOptions &run_options)
-      : job_id(run_options.job_id.empty() ? util::new_id() : run_options.job_id), asked(asked_name),
+      : job_id(util::is_id(run_options.job_id) ? run_options.job_id : util::new_id()), asked(asked_name),
         args_text(args_json.empty() ? std::string_view("{}") : args_json), options(run_options) {}
 
   const std::string job_id;
@@ -96,6 +96,9 @@ std::optional<Refusal> check_request(const Admission &a) {
                    usage("the session id is not 1–128 characters of A–Z, a–z, 0–9, '.', '_', ':' "
                          "or '-'",
                          "use the id a session was created with")};
+  if (!a.options.job_id.empty() && !util::is_id(a.options.job_id))
+    return Refusal{"request", usage("RunOptions::job_id is not a job id (32 lowercase hex digits)",
+                                    "take it from Runtime::new_job_id(), or leave it empty")};
   return std::nullopt;
 }
 

@@ -6,6 +6,8 @@
 #include "exec/job_context.hpp"
 #include "exec/job_handles.hpp"
 #include "exec/write_service.hpp"
+#include "util/ids.hpp"
+#include "util/json_members.hpp"
 #include "wal/event_types.hpp"
 #include "wal/journal.hpp"
 
@@ -28,10 +30,6 @@ struct Refusal {
   std::string hint;
 };
 
-std::string text_of(const json::object &o, std::string_view key) {
-  const auto *v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 // What the journal holds of the job to undo.
 struct Target {
@@ -51,8 +49,8 @@ Target read_target(const Job &job, const std::string &id) {
   for (const auto &v : events) {
     if (!v.is_object()) continue;
     const json::object &e = v.get_object();
-    const std::string type = text_of(e, "type");
-    if (const std::string cap = text_of(e, "capability"); !cap.empty()) t.capability = cap;
+    const std::string type = util::string_member(e, "type");
+    if (const std::string cap = util::string_member(e, "capability"); !cap.empty()) t.capability = cap;
     if (type == wal::event::backup) {
       try {
         t.backups.push_back(backup::pre_image_from_json(e));
@@ -60,7 +58,7 @@ Target read_target(const Job &job, const std::string &id) {
         throw Refusal{RT_FAILED, "the journal's record of a backup of job " + id + " is incomplete: " + ex.what(), {}};
       }
     } else if (type == wal::event::undone) {
-      t.undone_by = text_of(e, "by");
+      t.undone_by = util::string_member(e, "by");
     } else if (wal::event::ends_job(type)) {
       t.end = type;
       if (const auto *list = e.if_contains("backups"); list != nullptr && list->is_array())
@@ -69,7 +67,7 @@ Target read_target(const Job &job, const std::string &id) {
           const auto *after = m.get_object().if_contains("after");
           if (after == nullptr || !after->is_object() || after->get_object().contains("error")) continue;
           try {
-            t.after[text_of(m.get_object(), "path")] = backup::metadata_from_json(after->get_object());
+            t.after[util::string_member(m.get_object(), "path")] = backup::metadata_from_json(after->get_object());
           } catch (const std::exception &) {
             // An after-state the journal cut or could not record: that path counts as changed.
           }
@@ -104,7 +102,7 @@ rt_status undo_job(rt_job *handle, rt_str target_text, uint32_t flags, rt_str *r
   const std::string id(view(target_text));
   json::object out{{"job", id}, {"dry_run", job->dry_run}};
   try {
-    if (id.size() != 32 || !std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }))
+    if (!util::is_id(id))
       throw Refusal{RT_INVALID_ARGS, "\"" + id + "\" is not a job id (32 lowercase hex digits)", "runtimo status lists recent jobs"};
     if (id == job->id) throw Refusal{RT_INVALID_ARGS, "a job cannot undo itself", {}};
     if (job->services->backups == nullptr) throw Refusal{RT_INTERNAL, "this runtime has no backup store", {}};

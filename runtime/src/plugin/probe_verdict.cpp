@@ -1,6 +1,8 @@
 // plugin/probe_verdict.cpp — verdicts, their messages and their JSON (see the header).
 #include "plugin/probe_verdict.hpp"
 
+#include "util/json_members.hpp"
+
 #include <boost/json.hpp>
 
 #include <csignal>
@@ -65,10 +67,6 @@ std::string signal_text(int signal) {
   return std::to_string(signal) + (abbrev != nullptr ? std::string(" (SIG") + abbrev + ")" : "");
 }
 
-std::string text_of(const json::object &o, std::string_view key) {
-  const json::value *v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 std::int64_t number(const json::value *v) {
   boost::system::error_code ec;
@@ -170,32 +168,32 @@ std::optional<ProbeVerdict> ProbeVerdict::from_json(const json::value &value) {
   const json::object *o = value.if_object();
   if (o == nullptr) return std::nullopt;
   ProbeVerdict v;
-  const std::string outcome = text_of(*o, "outcome");
+  const std::string outcome = util::string_member(*o, "outcome");
   bool known = false;
   for (std::size_t i = 0; i < std::size(kOutcomes); ++i) {
     if (kOutcomes[i] == outcome) v.outcome = static_cast<ProbeOutcome>(i), known = true;
   }
   if (!known) return std::nullopt;
-  v.stage = stage_named(text_of(*o, "stage"));
+  v.stage = stage_named(util::string_member(*o, "stage"));
   v.signal = static_cast<int>(number_of(*o, "signal"));
   v.exit_code = static_cast<int>(number_of(*o, "exit_code"));
   v.timeout = std::chrono::milliseconds(number_of(*o, "timeout_ms"));
-  v.reason = text_of(*o, "reason");
+  v.reason = util::string_member(*o, "reason");
   if (const json::value *abi = o->if_contains("abi");
       abi != nullptr && abi->is_array() && abi->get_array().size() == 2) {
     v.abi.major = static_cast<unsigned>(number(&abi->get_array()[0]));
     v.abi.minor = static_cast<unsigned>(number(&abi->get_array()[1]));
   }
-  v.name = text_of(*o, "name");
-  v.version = text_of(*o, "version");
+  v.name = util::string_member(*o, "name");
+  v.version = util::string_member(*o, "version");
   if (const json::value *caps = o->if_contains("capabilities");
       caps != nullptr && caps->is_array()) {
     for (const json::value &c : caps->get_array()) {
       if (!c.is_object()) continue;
       CapabilityReport r;
-      r.name = text_of(c.get_object(), "name");
+      r.name = util::string_member(c.get_object(), "name");
       r.flags = static_cast<std::uint32_t>(number_of(c.get_object(), "flags"));
-      r.problem = text_of(c.get_object(), "problem");
+      r.problem = util::string_member(c.get_object(), "problem");
       v.capabilities.push_back(std::move(r));
     }
   }

@@ -6,6 +6,7 @@
 #include "server/mcp_catalog.hpp"
 #include "server/mcp_lines.hpp"
 #include "server/mcp_tasks.hpp"
+#include "util/json_members.hpp"
 
 #include <boost/json.hpp>
 
@@ -40,10 +41,6 @@ std::string key_of(const json::value &id) { return json::serialize(id); }
 const json::object *object_at(const json::value &v, const char *key) {
   const auto *o = v.is_object() ? v.get_object().if_contains(key) : nullptr;
   return o != nullptr && o->is_object() ? &o->get_object() : nullptr;
-}
-std::string_view string_at(const json::value &v, const char *key) {
-  const auto *s = v.is_object() ? v.get_object().if_contains(key) : nullptr;
-  return s != nullptr && s->is_string() ? std::string_view(s->get_string()) : std::string_view{};
 }
 
 // file:///a%20b → /a b; empty for anything else.
@@ -160,7 +157,7 @@ class McpServer {
     json::object &m = message.get_object();
     const json::value *id = m.if_contains("id");
     const bool valid_id = id == nullptr || id->is_string() || id->is_int64() || id->is_uint64();
-    if (string_at(message, "jsonrpc") != "2.0" || !valid_id)
+    if (util::string_view_member(message, "jsonrpc") != "2.0" || !valid_id)
       return fail(id != nullptr && valid_id ? *id : json::value(nullptr), kInvalidRequest,
                   "not a JSON-RPC 2.0 message (\"jsonrpc\": \"2.0\" and a string or integer id)");
     const auto *method = m.if_contains("method");
@@ -225,7 +222,7 @@ class McpServer {
     std::vector<fs::path> roots;
     if (const auto *list = result->if_contains("roots"); list != nullptr && list->is_array())
       for (const auto &root : list->get_array())
-        if (fs::path p = path_of_file_uri(string_at(root, "uri")); !p.empty()) roots.push_back(std::move(p));
+        if (fs::path p = path_of_file_uri(util::string_view_member(root, "uri")); !p.empty()) roots.push_back(std::move(p));
     {
       std::lock_guard lock(roots_mutex_);
       roots_ = std::move(roots);
@@ -249,7 +246,7 @@ class McpServer {
   // -- requests
 
   void initialize(const json::value &id, const json::value &params) {
-    const std::string_view asked = string_at(params, "protocolVersion");
+    const std::string_view asked = util::string_view_member(params, "protocolVersion");
     const bool known = std::find(std::begin(kVersions), std::end(kVersions), asked) != std::end(kVersions);
     if (const auto *caps = object_at(params, "capabilities")) client_roots_ = caps->contains("roots");
     reply(id, json::object{
@@ -285,7 +282,7 @@ class McpServer {
   }
 
   void read(const json::value &id, const json::value &params) {
-    const std::string_view uri = string_at(params, "uri");
+    const std::string_view uri = util::string_view_member(params, "uri");
     if (uri.empty()) return fail(id, kInvalidParams, "resources/read needs a \"uri\"");
     auto contents = read_resource(rt_, uri);
     if (!contents)
@@ -294,7 +291,7 @@ class McpServer {
   }
 
   void call_tool(const json::value &id, const json::value &params) {
-    const std::string_view name = string_at(params, "name");
+    const std::string_view name = util::string_view_member(params, "name");
     const auto capability = name.empty() ? std::nullopt : rt_.describe(name);
     if (!capability) {
       json::array suggestions;
@@ -383,13 +380,13 @@ class McpServer {
   }
 
   void get_task(const json::value &id, const json::value &params) {
-    const std::string task(string_at(params, "taskId"));
+    const std::string task(util::string_view_member(params, "taskId"));
     if (auto t = tasks_.get(task)) return reply(id, std::move(*t));
     if (const auto job = journaled_job(id, task)) reply(id, task_of_record(*job));
   }
 
   void task_result(const json::value &id, const json::value &params) {
-    const std::string task(string_at(params, "taskId"));
+    const std::string task(util::string_view_member(params, "taskId"));
     json::object result;
     switch (tasks_.result(task, id, result)) {
       case TaskTable::Answer::now: return reply(id, std::move(result));
@@ -404,7 +401,7 @@ class McpServer {
   }
 
   void cancel_task(const json::value &id, const json::value &params) {
-    const std::string task(string_at(params, "taskId"));
+    const std::string task(util::string_view_member(params, "taskId"));
     json::object ended;
     switch (tasks_.cancel(task, id, ended)) {
       case TaskTable::Answer::now:

@@ -9,6 +9,11 @@
 
 namespace runtimo::util {
 
+bool is_id(std::string_view text) {
+  return text.size() == 32 &&
+         text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
 std::string new_id() {
   std::uint8_t bytes[16];
   std::size_t have = 0;
