@@ -8,6 +8,7 @@
 #include "exec/write_service.hpp"
 
 #include "backup/backup_store.hpp"
+#include "backup/posix_file.hpp"
 #include "backup/remove_tree.hpp"
 #include "backup/replace_entry.hpp"
 #include "exec/host_call_support.hpp"
@@ -20,9 +21,7 @@
 
 #include <boost/json.hpp>
 
-#include <dirent.h>
 #include <fcntl.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -50,25 +49,10 @@ Refused os_error(const std::string &what, int err) {
   return Refused{st, what + ": " + std::strerror(err), {}};
 }
 
-// A descriptor closed at the end of its scope.
-struct Fd {
-  int fd = -1;
-  Fd() = default;
-  explicit Fd(int f) : fd(f) {}
-  Fd(Fd &&o) noexcept : fd(o.fd) { o.fd = -1; }
-  Fd &operator=(Fd &&o) noexcept {
-    std::swap(fd, o.fd);
-    return *this;
-  }
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 // The parent directory of a checked path, opened without following any symlink, and the name
 // in it.
 struct Parent {
-  Fd dir;
+  backup::UniqueFd dir;
   std::string path;  // of the directory
   std::string name;
 };
@@ -89,20 +73,20 @@ Parent open_parent(const std::string &resolved) {
       },
       &fd);
   if (!d.ok()) throw Refused{d.status, d.message, d.hint};
-  p.dir = Fd(fd);
+  p.dir = backup::UniqueFd(fd);
   return p;
 }
 
 // What is at `name` in `dir` now (never following it); nullopt when nothing is.
 std::optional<struct stat> stat_at(const Parent &p) {
   struct stat st {};
-  if (::fstatat(p.dir.fd, p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) return st;
+  if (::fstatat(p.dir.get(), p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) return st;
   if (errno == ENOENT) return std::nullopt;
   throw os_error("cannot look at " + p.path + "/" + p.name, errno);
 }
 
 void fsync_dir(const Parent &p) {
-  if (::fsync(p.dir.fd) != 0) throw os_error("cannot make " + p.path + " durable (fsync)", errno);
+  if (::fsync(p.dir.get()) != 0) throw os_error("cannot make " + p.path + " durable (fsync)", errno);
 }
 
 void write_all(int fd, std::string_view data, const std::string &what) {
@@ -112,19 +96,6 @@ void write_all(int fd, std::string_view data, const std::string &what) {
     if (n < 0) throw os_error("cannot write " + what, errno);
     data.remove_prefix(static_cast<std::size_t>(n));
   }
-}
-
-// A name for a temporary file next to the target: .runtimo-write-<16 hex>.
-std::string temp_name() {
-  unsigned char bytes[8];
-  if (::getrandom(bytes, sizeof bytes, 0) != sizeof bytes) throw Refused{RT_INTERNAL, "getrandom failed", {}};
-  static const char hex[] = "0123456789abcdef";
-  std::string name(backup::kWritePrefix);
-  for (unsigned char b : bytes) {
-    name += hex[b >> 4];
-    name += hex[b & 15];
-  }
-  return name;
 }
 
 // A write-service call: the job, its phase and dry run checked.
@@ -199,7 +170,7 @@ void make_parents(Call &call, const std::string &resolved) {
   for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
     call.backed_up(*it);
     const Parent p = open_parent(*it);
-    if (::mkdirat(p.dir.fd, p.name.c_str(), 0755) != 0 && errno != EEXIST)
+    if (::mkdirat(p.dir.get(), p.name.c_str(), 0755) != 0 && errno != EEXIST)
       throw os_error("cannot create the directory " + *it, errno);
     fsync_dir(p);
   }
@@ -209,28 +180,28 @@ void make_parents(Call &call, const std::string &resolved) {
 // extended attributes (from its pre-image).
 void replace_file(const Parent &p, std::string_view data, const backup::Metadata &before, mode_t new_mode) {
   const std::string target = p.path + "/" + p.name;
-  const std::string temp = temp_name();
+  const std::string temp = backup::unused_name(p.dir.get(), backup::kWritePrefix, p.path);
   const bool existed = before.kind == backup::Kind::file;
   const mode_t mode = existed ? static_cast<mode_t>(before.mode) : new_mode;
-  Fd fd(::openat(p.dir.fd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode & 07777));
-  if (fd.fd < 0) throw os_error("cannot create a temporary file in " + p.path, errno);
+  backup::UniqueFd fd(::openat(p.dir.get(), temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode & 07777));
+  if (!fd.valid()) throw os_error("cannot create a temporary file in " + p.path, errno);
   try {
-    write_all(fd.fd, data, target);
-    if (::fchmod(fd.fd, mode & 07777) != 0) throw os_error("cannot set the mode of " + target, errno);
+    write_all(fd.get(), data, target);
+    if (::fchmod(fd.get(), mode & 07777) != 0) throw os_error("cannot set the mode of " + target, errno);
     if (existed) {
       // The owner is kept where this process may set it (root, or the owner already).
-      if (::fchown(fd.fd, before.uid, before.gid) != 0 && errno != EPERM)
+      if (::fchown(fd.get(), before.uid, before.gid) != 0 && errno != EPERM)
         throw os_error("cannot keep the owner of " + target, errno);
       for (const auto &x : before.xattrs)
-        if (::fsetxattr(fd.fd, x.name.c_str(), x.value.data(), x.value.size(), 0) != 0 && errno != ENOTSUP &&
+        if (::fsetxattr(fd.get(), x.name.c_str(), x.value.data(), x.value.size(), 0) != 0 && errno != ENOTSUP &&
             errno != EPERM)
           throw os_error("cannot keep the extended attribute " + x.name + " of " + target, errno);
     }
-    if (::fsync(fd.fd) != 0) throw os_error("cannot make " + target + " durable (fsync)", errno);
-    if (::renameat(p.dir.fd, temp.c_str(), p.dir.fd, p.name.c_str()) != 0)
+    if (::fsync(fd.get()) != 0) throw os_error("cannot make " + target + " durable (fsync)", errno);
+    if (::renameat(p.dir.get(), temp.c_str(), p.dir.get(), p.name.c_str()) != 0)
       throw os_error("cannot put the new " + target + " in place", errno);
   } catch (...) {
-    ::unlinkat(p.dir.fd, temp.c_str(), 0);
+    ::unlinkat(p.dir.get(), temp.c_str(), 0);
     throw;
   }
   fsync_dir(p);
@@ -238,30 +209,20 @@ void replace_file(const Parent &p, std::string_view data, const backup::Metadata
 
 // Opens the existing regular file at `p` for appending: judged by fstatat first, opened
 // without following a symlink and without blocking, and checked to be the same inode.
-Fd open_for_append(const Parent &p, const struct stat &seen) {
-  Fd fd(::openat(p.dir.fd, p.name.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
-  if (fd.fd < 0) throw os_error("cannot open " + p.path + "/" + p.name + " to append", errno);
+backup::UniqueFd open_for_append(const Parent &p, const struct stat &seen) {
+  backup::UniqueFd fd(::openat(p.dir.get(), p.name.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  if (!fd.valid()) throw os_error("cannot open " + p.path + "/" + p.name + " to append", errno);
   struct stat now {};
-  if (::fstat(fd.fd, &now) != 0 || now.st_ino != seen.st_ino || now.st_dev != seen.st_dev || !S_ISREG(now.st_mode))
+  if (::fstat(fd.get(), &now) != 0 || now.st_ino != seen.st_ino || now.st_dev != seen.st_dev || !S_ISREG(now.st_mode))
     throw Refused{RT_DENIED, p.path + "/" + p.name + " changed while it was being opened", {}};
   return fd;
 }
 
 // Whether the directory at `p` has no entries.
 bool empty_dir(const Parent &p) {
-  Fd fd(::openat(p.dir.fd, p.name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  if (fd.fd < 0) throw os_error("cannot open the directory " + p.path + "/" + p.name, errno);
-  DIR *d = ::fdopendir(fd.fd);
-  if (d == nullptr) throw os_error("cannot read the directory " + p.path + "/" + p.name, errno);
-  fd.fd = -1;  // closedir closes it
-  bool empty = true;
-  while (const dirent *e = ::readdir(d))
-    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) {
-      empty = false;
-      break;
-    }
-  ::closedir(d);
-  return empty;
+  const backup::UniqueFd fd(::openat(p.dir.get(), p.name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd.valid()) throw os_error("cannot open the directory " + p.path + "/" + p.name, errno);
+  return backup::list_names(fd.get(), p.path + "/" + p.name).empty();
 }
 
 }  // namespace
@@ -301,18 +262,18 @@ rt_status write_file(rt_job *handle, rt_str path, rt_str data, uint32_t how_flag
     if (how == RT_WRITE_REPLACE || (how == RT_WRITE_APPEND && !st)) {
       replace_file(p, view(data), pre.before, new_mode);
     } else if (how == RT_WRITE_CREATE_NEW) {
-      Fd fd(::openat(p.dir.fd, p.name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, new_mode));
-      if (fd.fd < 0) {
+      backup::UniqueFd fd(::openat(p.dir.get(), p.name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, new_mode));
+      if (!fd.valid()) {
         if (errno == EEXIST) throw Refused{RT_FAILED, target + " already exists; nothing was written", {}};
         throw os_error("cannot create " + target, errno);
       }
-      write_all(fd.fd, view(data), target);
-      if (::fchmod(fd.fd, new_mode) != 0 || ::fsync(fd.fd) != 0) throw os_error("cannot make " + target + " durable", errno);
+      write_all(fd.get(), view(data), target);
+      if (::fchmod(fd.get(), new_mode) != 0 || ::fsync(fd.get()) != 0) throw os_error("cannot make " + target + " durable", errno);
       fsync_dir(p);
     } else {
-      const Fd fd = open_for_append(p, *st);
-      write_all(fd.fd, view(data), target);
-      if (::fsync(fd.fd) != 0) throw os_error("cannot make " + target + " durable (fsync)", errno);
+      const backup::UniqueFd fd = open_for_append(p, *st);
+      write_all(fd.get(), view(data), target);
+      if (::fsync(fd.get()) != 0) throw os_error("cannot make " + target + " durable (fsync)", errno);
     }
     if (resolved != nullptr) *resolved = call.keep(target);
     return RT_OK;
@@ -331,7 +292,7 @@ rt_status make_dir(rt_job *handle, rt_str path, uint32_t mode, uint32_t flags, r
     } else {
       call.backed_up(target);
       const mode_t m = mode == 0 ? 0755 : static_cast<mode_t>(mode);
-      if (::mkdirat(p.dir.fd, p.name.c_str(), m) != 0) throw os_error("cannot create the directory " + target, errno);
+      if (::mkdirat(p.dir.get(), p.name.c_str(), m) != 0) throw os_error("cannot create the directory " + target, errno);
       fsync_dir(p);
     }
     if (resolved != nullptr) *resolved = call.keep(target);
@@ -353,8 +314,8 @@ rt_status remove_path(rt_job *handle, rt_str path, uint32_t flags, rt_str *resol
       throw Refused{RT_FAILED, target + " is a directory that is not empty; nothing was removed",
                     "set recursive to remove it with everything in it"};
     call.backed_up(target);
-    if (is_dir) backup::remove_tree(p.dir.fd, p.name, target);
-    else if (::unlinkat(p.dir.fd, p.name.c_str(), 0) != 0) throw os_error("cannot remove " + target, errno);
+    if (is_dir) backup::remove_tree(p.dir.get(), p.name, target);
+    else if (::unlinkat(p.dir.get(), p.name.c_str(), 0) != 0) throw os_error("cannot remove " + target, errno);
     fsync_dir(p);
     if (resolved != nullptr) *resolved = call.keep(target);
     return RT_OK;
@@ -377,7 +338,7 @@ rt_status rename_path(rt_job *handle, rt_str from, rt_str to, uint32_t flags, rt
       throw Refused{RT_FAILED, target + " already exists; nothing was moved", "set overwrite to replace it"};
     call.backed_up(source);
     call.backed_up(target);
-    if (::renameat2(sp.dir.fd, sp.name.c_str(), tp.dir.fd, tp.name.c_str(), overwrite ? 0 : RENAME_NOREPLACE) != 0) {
+    if (::renameat2(sp.dir.get(), sp.name.c_str(), tp.dir.get(), tp.name.c_str(), overwrite ? 0 : RENAME_NOREPLACE) != 0) {
       if (errno == EXDEV) throw Refused{RT_FAILED, source + " and " + target + " are on different filesystems; nothing was moved", {}};
       if (errno == EEXIST) throw Refused{RT_FAILED, target + " already exists; nothing was moved", "set overwrite to replace it"};
       throw os_error("cannot move " + source + " to " + target, errno);
@@ -396,9 +357,9 @@ rt_status file_sha256(rt_job *handle, rt_str path, uint32_t access, rt_str *hex)
     int raw = -1;
     const auto d = job->services->paths->open(view(path), access, O_RDONLY, job->working_dir, &raw);
     if (!d.ok()) return answer(*job, d);
-    const Fd fd(raw);
+    const backup::UniqueFd fd(raw);
     if (!within_roots(*job, d.resolved)) return RT_DENIED;
-    *hex = job->keep(backup::sha256_hex_of_fd(fd.fd));
+    *hex = job->keep(backup::sha256_hex_of_fd(fd.get()));
     return RT_OK;
   } catch (const std::exception &e) {
     record_error(*job, RT_FAILED, std::string("file_sha256: ") + e.what(), {});
