@@ -2,6 +2,8 @@
 // remove a file, a symlink (never what it points to) or a directory (with `recursive`) through
 // the host's write service, which keeps the whole pre-image first — a directory tree with its
 // modes, owners, times and extended attributes — so `runtimo undo JOB` puts it back exactly.
+#include "undo_reference.hpp"  // plugins/shared/
+
 #include <runtimo/sdk.hpp>
 
 #include <sys/stat.h>
@@ -62,7 +64,7 @@ struct FileDelete {
       return job.output(data, std::string("Would remove the ") + kind + " " + resolved + "; nothing was changed");
     }
     if (const rt_status rs = job.remove_path(resolved, recursive ? RT_REMOVE_RECURSIVE : 0u); rs != RT_OK) return rs;
-    data["backup"] = boost::json::object{{"job", job.id()}, {"undo", "runtimo undo " + std::string(job.id())}};
+    data["backup"] = shared::undo_reference(job);
     return job.output(data, std::string("Removed the ") + kind + " " + resolved);
   }
 };

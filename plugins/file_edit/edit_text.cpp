@@ -3,6 +3,8 @@
 // written, and a hint is looked for only when an edit fails.
 #include "edit_text.hpp"
 
+#include "text_encoding.hpp"  // plugins/shared/
+
 #include <runtimo/sdk.hpp>
 
 #include <string.h>
@@ -102,27 +104,7 @@ std::string_view name_of(Endings endings) {
 }
 
 std::size_t binary_at(std::string_view text) {
-  const auto *s = reinterpret_cast<const unsigned char *>(text.data());
-  const std::size_t n = text.size();
-  for (std::size_t i = 0; i < n;) {
-    const unsigned char c = s[i];
-    if (c == 0) return i;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) len = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-    else if (c >= 0xF0 && c <= 0xF4) len = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-    else return i;
-    if (i + len > n || s[i + 1] < lo || s[i + 1] > hi) return i;
-    for (std::size_t k = 2; k < len; ++k)
-      if ((s[i + k] & 0xC0) != 0x80) return i;
-    i += len;
-  }
-  return std::string_view::npos;
+  return std::min(text.find('\0'), shared::first_invalid_utf8(text));
 }
 
 Endings endings_of(std::string_view text) {

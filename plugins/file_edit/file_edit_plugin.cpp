@@ -20,7 +20,8 @@
 //    first state) and the job fails saying which file failed.
 //  * Output and dry run carry a unified diff of every file (plugins/shared/unified_diff).
 #include "edit_text.hpp"
-#include "unified_diff.hpp"  // plugins/shared/
+#include "undo_reference.hpp"  // plugins/shared/
+#include "unified_diff.hpp"
 
 #include <runtimo/sdk.hpp>
 
@@ -417,7 +418,7 @@ rt_status execute_edits(Job &job, const std::vector<FileArgs> &files) {
   for (std::size_t i = 0; i < plans.size(); ++i) out.push_back(report(files[i], plans[i], sha256_after[i]));
   boost::json::object data{{"files", std::move(out)}};
   if (dry_run) data["dry_run"] = true;
-  else data["backup"] = boost::json::object{{"job", job.id()}, {"undo", "runtimo undo " + std::string(job.id())}};
+  else data["backup"] = shared::undo_reference(job);
   return job.output(data, summary(plans, dry_run));
 }
 

@@ -2,6 +2,8 @@
 // a file, symlink or directory, across directories of one filesystem, through the host's write
 // service, which keeps the pre-image of both the source and the destination first, so
 // `runtimo undo JOB` moves it back and restores what an overwrite replaced.
+#include "undo_reference.hpp"  // plugins/shared/
+
 #include <runtimo/sdk.hpp>
 
 #include <string>
@@ -57,7 +59,7 @@ struct FileMove {
       return job.output(data, "Would move " + source + " to " + target + "; nothing was changed");
     }
     if (const rt_status rs = job.rename_path(source, target, overwrite ? RT_RENAME_OVERWRITE : 0u); rs != RT_OK) return rs;
-    data["backup"] = boost::json::object{{"job", job.id()}, {"undo", "runtimo undo " + std::string(job.id())}};
+    data["backup"] = shared::undo_reference(job);
     return job.output(data, "Moved " + source + " to " + target);
   }
 };

@@ -13,7 +13,7 @@
 //  * A cut inside a multi-byte character is moved back to the character boundary; bytes that
 //    are not UTF-8 come back as base64 — the read never fails on content.
 #include "read_plan.hpp"
-#include "text_encoding.hpp"
+#include "text_encoding.hpp"  // plugins/shared/
 
 #include <runtimo/sdk.hpp>
 
@@ -31,6 +31,9 @@ namespace {
 
 using sdk::Error;
 using sdk::Job;
+using shared::base64_encode;
+using shared::is_valid_utf8;
+using shared::without_split_character;
 
 constexpr std::int64_t kMaxBytesLimit = 10 * 1024 * 1024;
 constexpr std::int64_t kDefaultMaxBytes = 1024 * 1024;

@@ -12,7 +12,9 @@
 //    digest is the host's, of the file as it is now).
 //  * A dry run changes nothing — no backup, no directory — and returns the unified diff the
 //    write would make.
-#include "unified_diff.hpp"  // plugins/shared/
+#include "text_encoding.hpp"  // plugins/shared/
+#include "undo_reference.hpp"
+#include "unified_diff.hpp"
 
 #include <runtimo/sdk.hpp>
 
@@ -86,38 +88,13 @@ struct WriteArgs {
   bool allow_hardlinked = false;
 };
 
-int base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-std::string base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0)
-    throw Error(RT_INVALID_ARGS, "content_base64 is not base64: its length is not a multiple of 4");
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  for (std::size_t i = 0; i < text.size(); i += 4) {
-    int v[4];
-    int pad = 0;
-    for (int j = 0; j < 4; ++j) {
-      const char c = text[i + j];
-      if (c == '=' && i + 4 == text.size() && j >= 2) {
-        v[j] = 0;
-        ++pad;
-      } else if ((v[j] = base64_value(c)) < 0 || pad > 0) {
-        throw Error(RT_INVALID_ARGS, "content_base64 is not base64 at character " + std::to_string(i + j));
-      }
-    }
-    const std::uint32_t n = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];
-    out += static_cast<char>(n >> 16);
-    if (pad < 2) out += static_cast<char>((n >> 8) & 0xff);
-    if (pad < 1) out += static_cast<char>(n & 0xff);
-  }
-  return out;
+std::string decode_content(std::string_view text) {
+  std::size_t bad = 0;
+  auto bytes = shared::base64_decode(text, &bad);
+  if (!bytes)
+    throw Error(RT_INVALID_ARGS, bad == text.size() ? "content_base64 is not base64: its length is not a multiple of 4"
+                                                    : "content_base64 is not base64 at character " + std::to_string(bad));
+  return std::move(*bytes);
 }
 
 WriteArgs parse_args(const boost::json::object &args) {
@@ -126,7 +103,7 @@ WriteArgs parse_args(const boost::json::object &args) {
   if (const auto *c = args.if_contains("content")) {
     a.data = std::string(c->as_string());
   } else {
-    a.data = base64_decode(args.at("content_base64").as_string());
+    a.data = decode_content(args.at("content_base64").as_string());
     a.base64 = true;
   }
   if (const auto *m = args.if_contains("mode")) a.mode = std::string(m->as_string());
@@ -229,7 +206,7 @@ rt_status execute_write(Job &job, const WriteArgs &a) {
                            {"created", !before_sha},
                            {"sha256_before", before_sha ? boost::json::value(*before_sha) : nullptr},
                            {"sha256_after", after_sha},
-                           {"backup", boost::json::object{{"job", job.id()}, {"undo", "runtimo undo " + std::string(job.id())}}}};
+                           {"backup", shared::undo_reference(job)}};
   return job.output(data, verb + resolved + " (" + std::to_string(a.data.size()) + " bytes)");
 }
 
