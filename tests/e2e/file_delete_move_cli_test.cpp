@@ -36,13 +36,9 @@ std::map<std::string, std::string> listing(const fs::path &root) {
   return out;
 }
 
-void write_text(const fs::path &p, const std::string &text) { std::ofstream(p) << text; }
 
 json::object run(const Cli &cli, const std::string &capability, const json::object &args, int *code) {
-  const Captured c = cli({"run", capability, json::serialize(args), "--json"});
-  *code = c.exit_code;
-  BOOST_REQUIRE_MESSAGE(!c.out.empty(), "no output; stderr: " + c.err);
-  return json::parse(c.out).as_object();
+  return cli.json_of({"run", capability, json::serialize(args)}, code);
 }
 
 int undo(const Cli &cli, const json::object &job_result) {
@@ -55,8 +51,8 @@ BOOST_AUTO_TEST_CASE(a_tree_removed_recursively_comes_back_exactly) {
   Cli cli;
   const fs::path tree = cli.dir / "project";
   fs::create_directories(tree / "src" / "empty");
-  write_text(tree / "src" / "main.c", "int main(void) { return 0; }\n");
-  write_text(tree / "README", "hello\n");
+  write_bytes(tree / "src" / "main.c", "int main(void) { return 0; }\n");
+  write_bytes(tree / "README", "hello\n");
   ::chmod((tree / "README").c_str(), 0600);
   fs::create_symlink("src/main.c", tree / "link");
   fs::create_symlink("/etc/passwd", tree / "outside");  // removed as a link, never followed
@@ -86,7 +82,7 @@ BOOST_AUTO_TEST_CASE(a_tree_removed_recursively_comes_back_exactly) {
 
 BOOST_AUTO_TEST_CASE(removing_a_symlink_leaves_its_target_and_undo_puts_the_link_back) {
   Cli cli;
-  write_text(cli.dir / "target.txt", "kept");
+  write_bytes(cli.dir / "target.txt", "kept");
   fs::create_symlink(cli.dir / "target.txt", cli.dir / "link");
   int code = -1;
   const auto r = run(cli, "FileDelete", {{"path", (cli.dir / "link").string()}}, &code);
@@ -102,8 +98,8 @@ BOOST_AUTO_TEST_CASE(a_move_is_moved_back_and_what_an_overwrite_replaced_comes_b
   Cli cli;
   fs::create_directories(cli.dir / "a");
   fs::create_directories(cli.dir / "b");
-  write_text(cli.dir / "a" / "f.txt", "moving");
-  write_text(cli.dir / "b" / "g.txt", "replaced");
+  write_bytes(cli.dir / "a" / "f.txt", "moving");
+  write_bytes(cli.dir / "b" / "g.txt", "replaced");
   int code = -1;
   run(cli, "FileMove", {{"from", (cli.dir / "a" / "f.txt").string()}, {"to", (cli.dir / "b" / "g.txt").string()}}, &code);
   BOOST_TEST(code == 1);  // the destination exists

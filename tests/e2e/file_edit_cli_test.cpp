@@ -27,18 +27,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void write_bytes(const fs::path &p, const std::string &bytes) {
-  std::ofstream(p, std::ios::binary) << bytes;
-}
 
 // `runtimo run FileEdit ARGS --json [--dry-run]`: the result object (exit code in `code`).
 json::object file_edit(const Cli &cli, const json::object &args, int *code = nullptr, bool dry_run = false) {
-  std::vector<std::string> a{"run", "FileEdit", json::serialize(args), "--json"};
+  std::vector<std::string> a{"run", "FileEdit", json::serialize(args)};
   if (dry_run) a.push_back("--dry-run");
-  const Captured c = cli(a);
-  if (code != nullptr) *code = c.exit_code;
-  BOOST_REQUIRE_MESSAGE(!c.out.empty(), "no output; stderr: " + c.err);
-  return json::parse(c.out).as_object();
+  return cli.json_of(a, code);
 }
 
 json::object edit(std::string old_text, std::string new_text, bool replace_all = false) {

@@ -24,9 +24,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void write_bytes(const fs::path &p, const std::string &bytes) {
-  std::ofstream(p, std::ios::binary) << bytes;
-}
 
 struct Stat {
   mode_t mode;
@@ -45,21 +42,14 @@ void set_mtime(const fs::path &p, std::int64_t seconds) {
 
 // `runtimo run FileWrite ARGS --json`: the result object (exit code in `code`).
 json::object file_write(const Cli &cli, const json::object &args, int *code = nullptr, bool dry_run = false) {
-  std::vector<std::string> a{"run", "FileWrite", json::serialize(args), "--json"};
+  std::vector<std::string> a{"run", "FileWrite", json::serialize(args)};
   if (dry_run) a.push_back("--dry-run");
-  const Captured c = cli(a);
-  if (code != nullptr) *code = c.exit_code;
-  BOOST_REQUIRE_MESSAGE(!c.out.empty(), "no output; stderr: " + c.err);
-  return json::parse(c.out).as_object();
+  return cli.json_of(a, code);
 }
 
 json::object undo(const Cli &cli, const std::string &job, std::vector<std::string> extra, int *code = nullptr) {
-  std::vector<std::string> a{"undo", job, "--json"};
-  a.insert(a.end(), extra.begin(), extra.end());
-  const Captured c = cli(a);
-  if (code != nullptr) *code = c.exit_code;
-  BOOST_REQUIRE_MESSAGE(!c.out.empty(), "no output; stderr: " + c.err);
-  return json::parse(c.out).as_object();
+  extra.insert(extra.begin(), {"undo", job});
+  return cli.json_of(extra, code);
 }
 
 std::string job_of(const json::object &r) { return std::string(r.at("job_id").as_string()); }

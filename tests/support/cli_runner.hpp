@@ -8,6 +8,7 @@
 #include "runtime_fixture.hpp"
 
 #include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include <fstream>
 #include <sstream>
@@ -32,6 +33,15 @@ struct Cli {
     args.push_back("--home");
     args.push_back(home.string());
     return run_capture(args, input, {"RUNTIMO_CONFIG=" + quiet_config.string()});
+  }
+  // `runtimo ARGS... --json --home HOME`: the object it printed (a test fails without one), the
+  // exit code in `*code` when given.
+  boost::json::object json_of(std::vector<std::string> args, int *code = nullptr) const {
+    args.push_back("--json");
+    const Captured c = (*this)(std::move(args));
+    if (code != nullptr) *code = c.exit_code;
+    BOOST_REQUIRE_MESSAGE(!c.out.empty(), "no output; stderr: " + c.err);
+    return boost::json::parse(c.out).as_object();
   }
   std::vector<boost::json::object> journal(const std::string &job = {}) const {
     std::vector<std::string> args{"logs", "--json", "--tail", "0"};

@@ -32,6 +32,11 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// Writes `bytes` to `p` exactly (created or truncated).
+inline void write_bytes(const std::filesystem::path &p, const std::string &bytes) {
+  std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes;
+}
+
 // The value of an environment variable the test harness (CMake) sets; throws when missing.
 inline std::string required_env(const char *name) {
   const char *v = std::getenv(name);

@@ -26,20 +26,6 @@ using namespace runtimo::backup::test;
 
 namespace {
 
-bool contains(const std::string &text, const std::string &part) {
-  return text.find(part) != std::string::npos;
-}
-
-// The message of the BackupError `f` throws ("" when it throws none).
-template <class F>
-std::string backup_error_of(F &&f) {
-  try {
-    f();
-  } catch (const BackupError &e) {
-    return e.what();
-  }
-  return "";
-}
 
 Metadata round_trip(const Metadata &m) {
   return metadata_from_json(json::parse(json::serialize(to_json(m))).as_object());

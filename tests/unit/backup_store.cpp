@@ -25,20 +25,6 @@ namespace {
 
 const std::string kJob = "0123456789abcdef0123456789abcdef";
 
-bool contains(const std::string &text, const std::string &part) {
-  return text.find(part) != std::string::npos;
-}
-
-// The message of the BackupError `f` throws ("" when it throws none).
-template <class F>
-std::string backup_error_of(F &&f) {
-  try {
-    f();
-  } catch (const BackupError &e) {
-    return e.what();
-  }
-  return "";
-}
 
 // The names in `dir` (for "nothing was left behind").
 std::vector<std::string> names_in(const fs::path &dir) {

@@ -1,9 +1,10 @@
 // backup_test_tree.hpp — what the backup module's unit tests (backup_*.cpp) share: making
 // files, symlinks and trees with chosen modes, mtimes and extended attributes, and a full
 // listing of a tree read independently of the module (lstat, readlink, llistxattr), so that
-// "restored exactly" is compared entry by entry.
+// "restored exactly" is compared entry by entry; and reading the message of a BackupError.
 #pragma once
 
+#include "backup/backup_error.hpp"
 #include "temp_dir.hpp"
 
 #include <fcntl.h>
@@ -26,6 +27,21 @@
 namespace runtimo::backup::test {
 
 namespace fs = std::filesystem;
+
+inline bool contains(const std::string &text, const std::string &part) {
+  return text.find(part) != std::string::npos;
+}
+
+// The message of the BackupError `f` throws ("" when it throws none).
+template <class F>
+std::string backup_error_of(F &&f) {
+  try {
+    f();
+  } catch (const BackupError &e) {
+    return e.what();
+  }
+  return "";
+}
 
 // A test's own directory (canonical, so no symlink is on the path) with a home for the store
 // (<tmp>/home, the store at <tmp>/home/backups) and a data directory (<tmp>/data).
