@@ -17,6 +17,7 @@
 #include <optional>
 #include <ostream>
 #include <stdexcept>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -185,10 +186,22 @@ class Runtime {
     std::chrono::seconds older_than{30 * 24 * 3600};
     std::uint64_t max_bytes = 10ull << 30;
     std::chrono::seconds min_age{24 * 3600};
+    // Journal segments: removed when their newest event is older than journal_older_than, or
+    // (oldest first) while the journal takes more than journal_max_bytes.
+    std::chrono::seconds journal_older_than{90 * 24 * 3600};
+    std::uint64_t journal_max_bytes = 1ull << 30;
     bool dry_run = false;
   };
   // {removed: [{job, bytes, age_s}], kept: n, kept_bytes, protected: [{job, why}], dry_run}
   boost::json::value collect_backups(const GcOptions &options);
+  // Retention of the journal: removes its oldest segments, up to the first that must stay —
+  // never the current one, nor one with an event of a job whose backups are still stored, of a
+  // running job, of an open session, or younger than min_age (so collect_backups first) — and
+  // journals what it removed (gc.collected with "segments") before removing it. The jobs in
+  // `backups_collected` count as having no backups (what a dry run of collect_backups listed).
+  // {removed: [{segment, bytes, age_s, jobs}], removed_bytes, kept_segments, kept_bytes,
+  //  stopped_at: {segment, why} | null, dry_run}
+  boost::json::value collect_journal(const GcOptions &options, const std::set<std::string> &backups_collected = {});
   JournalCheck verify_journal() const;
 
   // Observation without a job (what `runtimo telemetry` and `runtimo processes` print): read
