@@ -8,6 +8,7 @@
 
 #include "cli_runner.hpp"
 #include "journal_invariants.hpp"
+#include "tree_listing.hpp"
 
 #include <boost/json.hpp>
 
@@ -21,21 +22,6 @@ namespace json = boost::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-// Every entry below `root`: relative path → "kind mode mtime content-or-target".
-std::map<std::string, std::string> listing(const fs::path &root) {
-  std::map<std::string, std::string> out;
-  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
-    struct stat st {};
-    ::lstat(it->path().c_str(), &st);
-    std::string what = S_ISDIR(st.st_mode) ? "dir" : S_ISLNK(st.st_mode) ? "link " + fs::read_symlink(it->path()).string()
-                                                                        : "file " + read_file(it->path());
-    out[fs::relative(it->path(), root).string()] = what + " " + std::to_string(st.st_mode & 07777) + " " +
-                                                   std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
-  }
-  return out;
-}
-
 
 json::object run(const Cli &cli, const std::string &capability, const json::object &args, int *code) {
   return cli.json_of({"run", capability, json::serialize(args)}, code);

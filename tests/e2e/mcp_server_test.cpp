@@ -412,3 +412,17 @@ BOOST_AUTO_TEST_CASE(a_call_sent_as_a_task_is_answered_at_once_with_its_job_id_a
   BOOST_TEST(old.at("isError") == false);
   BOOST_TEST(old.at("structuredContent").at("state") == "completed");
 }
+
+BOOST_AUTO_TEST_CASE(a_cancelled_shell_exec_ends_every_process_of_its_command) {
+  Server s;
+  auto c = s.start();
+  c->handshake();
+  const auto call = c->request("tools/call", tool_call("shell_exec", {{"cmd", "echo started; sleep 987621 & sleep 987621"}, {"shell", true}}, "p-sh"));
+  const std::string job = job_of_start(*c->await(progress_with("p-sh", "started")));
+  BOOST_TEST(c->await(progress_with("p-sh", "stdout: started")).has_value());  // it is running
+  c->notify("notifications/cancelled", json::object{{"requestId", call}, {"reason", "test"}});
+  c->close_input();
+  BOOST_TEST(c->wait_exit() == 0);
+  BOOST_TEST(s.event_types(job).back() == "job.cancelled");
+  BOOST_TEST(processes_with("987621").empty());
+}

@@ -180,4 +180,19 @@ class Sleeper {
   LiveChild child_;
 };
 
+// Every process whose command line holds `marker` (an argument no other process uses, such as
+// `sleep 987601`), as "pid: cmdline": what a test checks was left behind.
+inline std::vector<std::string> processes_with(const std::string &marker) {
+  std::vector<std::string> found;
+  for (const auto &e : std::filesystem::directory_iterator("/proc")) {
+    const std::string pid = e.path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmdline = read_file(e.path() / "cmdline");
+    for (char &ch : cmdline)
+      if (ch == '\0') ch = ' ';
+    if (cmdline.find(marker) != std::string::npos) found.push_back(pid + ": " + cmdline);
+  }
+  return found;
+}
+
 }  // namespace runtimo::test

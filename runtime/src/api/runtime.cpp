@@ -215,6 +215,7 @@ std::unique_ptr<Runtime> Runtime::open(const RuntimeOptions &options) {
   services.workers = impl->workers.get();
   impl->backups = std::make_unique<backup::BackupStore>(impl->home / "backups");
   services.backups = impl->backups.get();
+  services.spawn = &impl->settings.spawn;
   services.job_events = [home = impl->home](std::string_view job) {
     std::vector<boost::json::value> events;
     for (auto &r : wal::JournalIndex::open(home / "wal", home / "index")->job_events(job)) events.push_back(std::move(r.event));

@@ -174,10 +174,11 @@ Metadata visit(const NodeRef &src, const NodeRef *dst, const std::string &rel, W
   return {};  // kind_of never says absent
 }
 
-Metadata walk_top(const NodeRef &src, const NodeRef *dst, Walk &walk) {
+Metadata walk_top(const NodeRef &src, const NodeRef *dst, Walk &walk, std::vector<TreeEntry> *entries = nullptr) {
   Metadata m = visit(src, dst, "", walk);
   if (m.kind == Kind::directory) {
     m.size = walk.entries.size();
+    if (entries != nullptr) *entries = walk.entries;
     m.sha256 = tree_digest(std::move(walk.entries));
   }
   return m;
@@ -194,10 +195,10 @@ Kind kind_of(const struct stat &st, const std::filesystem::path &shown) {
                     " (only regular files, directories and symlinks can be backed up)");
 }
 
-Metadata describe_node(const NodeRef &src, const std::set<std::string> *skipped) {
+Metadata describe_node(const NodeRef &src, const std::set<std::string> *skipped, std::vector<TreeEntry> *entries) {
   const CopyOptions none;
   Walk walk{none, {}, false, skipped};
-  return walk_top(src, nullptr, walk);
+  return walk_top(src, nullptr, walk, entries);
 }
 
 Metadata copy_node(const NodeRef &src, const NodeRef &dst, const CopyOptions &options) {

@@ -21,12 +21,14 @@
 #pragma once
 
 #include "backup/metadata.hpp"
+#include "backup/tree_digest.hpp"
 
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace runtimo::backup {
 
@@ -53,8 +55,10 @@ struct CopyOptions {
 Kind kind_of(const struct stat &st, const std::filesystem::path &shown);
 
 // What the existing entry `src` is (see inspect() in metadata.hpp); for a directory, entries
-// whose path relative to it is in `skipped` (and everything below them) are left out.
-Metadata describe_node(const NodeRef &src, const std::set<std::string> *skipped = nullptr);
+// whose path relative to it is in `skipped` (and everything below them) are left out, and
+// `entries` (when given) receives every entry the tree digest covers.
+Metadata describe_node(const NodeRef &src, const std::set<std::string> *skipped = nullptr,
+                       std::vector<TreeEntry> *entries = nullptr);
 
 // Copies the existing entry `src` to `dst`, which must not exist, and returns the source's
 // Metadata with its digests computed over the copy. On failure, what was made at `dst` is

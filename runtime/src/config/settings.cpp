@@ -234,6 +234,13 @@ Settings load_settings(const fs::path &config_file, bool use_env) {
   threshold("psi_cpu_some_avg10_max", s.guard.psi_cpu_some_avg10_max);
   threshold("psi_io_some_avg10_max", s.guard.psi_io_some_avg10_max);
   threshold("home_free_pct_min", s.guard.home_free_pct_min);
+  s.spawn.env_allow = strings_at(merged, {"spawn", "env_allow"});
+  s.spawn.deny_programs = strings_at(merged, {"spawn", "deny_programs"});
+  if (const auto *v = value_at(merged, "spawn", "kill_grace_ms"); v && v->is_int64())
+    s.spawn.kill_grace_ms = static_cast<std::uint64_t>(v->as_int64());
+  if (const auto *v = value_at(merged, "spawn", "max_output_bytes"); v && v->is_int64())
+    s.spawn.max_output_bytes = static_cast<std::uint64_t>(v->as_int64());
+  if (const auto *v = value_at(merged, "spawn", "cgroup"); v && v->is_string()) s.spawn.use_cgroup = v->as_string() != "off";
   s.effective = std::move(merged);
   return s;
 }

@@ -46,6 +46,17 @@ struct GuardSettings {
   std::optional<double> home_free_pct_min;
 };
 
+// The spawn service (config "spawn"): what a command's environment may take from the runtime's
+// (names, "LC_*" a prefix), which programs are refused, how long SIGTERM has before SIGKILL,
+// the default cap of each output stream, and whether cgroups are used where possible.
+struct SpawnSettings {
+  std::vector<std::string> env_allow;
+  std::vector<std::string> deny_programs;  // basenames; "mkfs.*" a prefix
+  std::uint64_t kill_grace_ms = 2000;
+  std::uint64_t max_output_bytes = 1 << 20;
+  bool use_cgroup = true;
+};
+
 struct Settings {
   std::filesystem::path config_file;  // empty when only the embedded default applies
   boost::json::value effective;       // the merged configuration
@@ -67,6 +78,7 @@ struct Settings {
   std::string log_level = "warning";
   std::string snapshot_mode = "summary";  // summary | full
   GuardSettings guard;
+  SpawnSettings spawn;
 };
 
 // Loads and validates. `config_file` empty → RUNTIMO_CONFIG (when use_env) → embedded only.

@@ -14,6 +14,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 
@@ -150,8 +151,19 @@ std::optional<Refusal> parse_arguments(Admission &a) {
   return std::nullopt;
 }
 
+// How long the job may take: the caller's timeout; else, for a capability that starts
+// processes, its own integer argument "timeout_secs" (the command's deadline) plus the time to
+// end the command and report; else the configured default.
+std::chrono::milliseconds job_timeout(const Admission &a, std::chrono::milliseconds default_deadline) {
+  if (a.options.timeout) return *a.options.timeout;
+  if ((a.cap->flags & RT_CAP_SPAWNS) != 0 && a.args.is_object())
+    if (const auto *t = a.args.get_object().if_contains("timeout_secs"); t != nullptr && t->is_int64() && t->get_int64() > 0)
+      return std::chrono::seconds(std::min<std::int64_t>(t->get_int64(), 86400)) + std::chrono::seconds(10);
+  return default_deadline;
+}
+
 std::optional<Refusal> check_schema(const Admission &a, std::chrono::milliseconds default_deadline) {
-  const auto deadline = a.t0 + a.options.timeout.value_or(default_deadline);
+  const auto deadline = a.t0 + job_timeout(a, default_deadline);
   auto errors = a.cap->compiled->validate(a.args, deadline);
   if (errors.empty()) return std::nullopt;
   if (errors.size() == 1 && errors.front().message == schema::kDeadlinePassedMessage)
@@ -174,7 +186,7 @@ void prepare_job(Admission &a, const Services &services) {
   job.session = a.options.session_id;
   job.working_dir = a.options.working_dir.empty() ? current_dir() : a.options.working_dir.string();
   job.dry_run = a.options.dry_run;
-  job.deadline = a.t0 + a.options.timeout.value_or(services.default_deadline);
+  job.deadline = a.t0 + job_timeout(a, services.default_deadline);
   job.capability = a.cap;
   job.services = &services;
   job.args = &a.args;

@@ -15,6 +15,7 @@
 #include "exec/job_context_calls.hpp"
 #include "exec/job_handles.hpp"
 #include "exec/job_snapshots.hpp"
+#include "exec/spawn_service.hpp"
 #include "exec/undo_service.hpp"
 #include "exec/write_service.hpp"
 #include "exec/journal_bounds.hpp"
@@ -291,6 +292,7 @@ const rt_host_api kHostApi{
     &write::rename_path,
     &write::file_sha256,
     &undo::undo_job,
+    &spawn_service::spawn,
 };
 
 }  // namespace

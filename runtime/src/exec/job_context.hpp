@@ -30,6 +30,9 @@
 namespace runtimo::wal {
 class JournalWriter;
 }
+namespace runtimo::config {
+struct SpawnSettings;
+}
 namespace runtimo::policy {
 class PathPolicy;
 class ProcessPolicy;
@@ -60,6 +63,7 @@ struct Services {
   const JournalBounds *bounds = nullptr;  // keeps every journal line under its maximum
   WorkerPool *workers = nullptr;          // runs plugin calls (supervised, or in process)
   backup::BackupStore *backups = nullptr;  // pre-images of what jobs mutate (may be null)
+  const config::SpawnSettings *spawn = nullptr;  // the spawn service's settings (null: defaults)
   // One job's journal events, oldest first (the job index; for undo). May be empty.
   std::function<std::vector<boost::json::value>(std::string_view job)> job_events;
   RunnerIdentity runner;

@@ -198,6 +198,12 @@ rt_status undo_job(rt_job *handle, rt_str target, uint32_t flags, rt_str *report
   return ask_for_text(handle, {{"op", "undo_job"}, {"flags", flags}}, pack_parts({view(target)}), report);
 }
 
+// Commands run in the host, never in the worker: the host contains and reaps them.
+rt_status spawn(rt_job *handle, rt_str request, uint32_t flags, rt_str *result) {
+  if (result == nullptr) return RT_INVALID_ARGS;
+  return ask_for_text(handle, {{"op", "spawn"}, {"flags", flags}}, pack_parts({view(request)}), result);
+}
+
 // The arguments are the worker's own copy: answered here, as the host would (job_arguments).
 // (The handle is looked up once per call: the reason is recorded after it is let go.)
 rt_status arg(rt_job *handle, rt_str pointer, rt_json_kind *kind, rt_str *value) {
@@ -253,6 +259,7 @@ const rt_host_api kWorkerApi{
     &rename_path,
     &file_sha256,
     &undo_job,
+    &spawn,
 };
 
 // Every process still below the worker (its children, and the orphans it adopted as a

@@ -1,5 +1,5 @@
 /*
- * runtimo/abi.h — the Runtimo plugin ABI, version 1 (current minor: 1.3).
+ * runtimo/abi.h — the Runtimo plugin ABI, version 1 (current minor: 1.4).
  *
  * This header is the whole contract between the Runtimo host and a capability plugin. It is
  * plain C99 so a plugin can be written in C, C++ or anything that speaks the C calling
@@ -94,7 +94,7 @@ extern "C" {
 /* ---------------------------------------------------------------- versions and export */
 
 #define RT_ABI_MAJOR 1
-#define RT_ABI_MINOR 3
+#define RT_ABI_MINOR 4
 
 /* The name of the single symbol a plugin exports. */
 #define RT_PLUGIN_ENTRY_SYMBOL "runtimo_plugin_entry"
@@ -178,6 +178,9 @@ enum {
 
 /* Flags of rt_host_api.undo_job (ABI 1.3). */
 #define RT_UNDO_FORCE (1u << 0) /* restore paths that changed after the job too */
+
+/* Flags of rt_host_api.spawn (ABI 1.4). */
+#define RT_SPAWN_PLAN_ONLY (1u << 0) /* resolve and check everything, run nothing (dry runs) */
 
 /* Log levels for rt_host_api.log. */
 typedef int32_t rt_log_level;
@@ -398,6 +401,52 @@ typedef struct rt_host_api {
    * {job, restored, skipped, conflicts, dry_run} also when the undo is refused for conflicts
    * (RT_FAILED). Calls: execute. */
   rt_status (*undo_job)(rt_job *job, rt_str target_job, uint32_t flags, rt_str *report);
+
+  /* -- spawn service, ABI 1.4 (check RT_HAS_FIELD before use): the host runs commands ------ */
+
+  /* Run one command for the job, in the host, and leave nothing behind. `request_json` is a
+   * JSON object:
+   *   argv        array of 1..4096 strings (no NUL), required. argv[0] without a '/' is looked
+   *               up in the child's PATH; the resolved executable must be a regular file the
+   *               runtime may execute. No shell: pass ["/bin/sh", "-c", text] to get one.
+   *   cwd         string, checked by the read policy and the job's roots (default: the job's
+   *               working directory); must be a directory.
+   *   env         object of NAME: value added to the environment, which otherwise holds only
+   *               the runtime's variables named by the config's spawn.env_allow (PATH, HOME,
+   *               LANG, ...): nothing else is inherited, so secrets stay in the runtime.
+   *   stdin       string written to the command's stdin (default: /dev/null).
+   *   timeout_ms  integer >= 1, default the config's spawn.default_timeout_secs; never beyond
+   *               the job's own deadline. At the deadline every process of the command gets
+   *               SIGTERM and, spawn.kill_grace_ms later, SIGKILL.
+   *   max_output_bytes  integer, per stream (stdout, stderr), default spawn.max_output_bytes:
+   *               past it the first and last halves are kept and the rest counted.
+   *   detach      bool: leave the command's other processes running when its main process
+   *               exits (reported as leftovers); by default they are ended then.
+   *   writes      array of paths the command may change: each is checked by the write policy
+   *               and backed up (as backup() does) before the command starts, so undo can put
+   *               it back, and the result lists what changed under it.
+   * The command's processes are contained (a cgroup v2 of their own where the runtime may make
+   * one, else a process group with the runtime as child subreaper and a marker in their
+   * environment), so a double fork or setsid does not escape the deadline. A program named by
+   * the config's spawn.deny_programs (as invoked or as resolved) is refused with RT_DENIED — a
+   * guard rail, not a sandbox.
+   *
+   * On RT_OK `*result_json` (owned by the host, valid until the job ends) receives an object:
+   *   {executable, argv, cwd, env_names, containment: "cgroup"|"process_group",
+   *    exit_code: int|null, signal: "SIGKILL"|null, timed_out, cancelled, duration_ms,
+   *    stdout, stderr: text (bytes that are not UTF-8 become U+FFFD; when truncated the kept
+   *    head and tail with "\n[... N bytes omitted ...]\n" between),
+   *    stdout_bytes, stderr_bytes (totals), stdout_truncated, stderr_truncated,
+   *    stdout_utf8, stderr_utf8 (false when bytes were replaced),
+   *    processes: [{pid, ppid, comm, cmdline}], leftovers: [...same, still running],
+   *    memory_peak_bytes: int|null, cpu_ms: int|null,
+   *    changes: [{path, change: "created"|"modified"|"deleted", kind}] (with writes)}.
+   * A command that ran is RT_OK whatever its exit status; a command that could not start
+   * (no such program, not executable) is RT_NOT_FOUND / RT_DENIED with the reason recorded.
+   * With RT_SPAWN_PLAN_ONLY (and in a dry run, where it is implied) nothing runs and nothing is
+   * backed up: the result holds {executable, argv, cwd, env_names, writes, plan:
+   * true, denied: bool, deny_reason}. Output is also passed on as the job's progress while it runs. Calls: execute. */
+  rt_status (*spawn)(rt_job *job, rt_str request_json, uint32_t flags, rt_str *result_json);
 } rt_host_api;
 
 /* ---------------------------------------------------------------- the plugin side */

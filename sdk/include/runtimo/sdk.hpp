@@ -248,6 +248,23 @@ class Job {
     return st;
   }
 
+  // Run a command through the host's spawn service (rt_host_api.spawn, ABI 1.4): `request` as
+  // abi.h describes it; `*result` receives the host's result object.
+  rt_status spawn(const boost::json::object &request, std::uint32_t flags, boost::json::object *result) {
+    if (!RT_HAS_FIELD(host_, rt_host_api, spawn))
+      return fail(RT_INTERNAL, "the host is older than ABI 1.4 and offers no spawn service",
+                  "run the plugin with a Runtimo host of ABI 1.4 or newer");
+    out_ = rt_str{};
+    const std::string text = boost::json::serialize(request);
+    const rt_status st = host_->spawn(job_, to_rt(text), flags, &out_);
+    if (st == RT_OK && out_.ptr != nullptr && result != nullptr) {
+      boost::system::error_code ec;
+      boost::json::value v = boost::json::parse(from_rt(out_), ec);
+      if (!ec && v.is_object()) *result = std::move(v.as_object());
+    }
+    return st;
+  }
+
   const rt_host_api *host() const noexcept { return host_; }
   rt_job *handle() const noexcept { return job_; }
 

@@ -1,0 +1,52 @@
+// spawn/job_cgroup.hpp — JobCgroup: the cgroup v2 one job runs in,
+// <cgroup_support().parent>/runtimo-job-<id>. It is created before the fork; the child joins it
+// by writing "0" to cgroup.procs through a descriptor opened here (so the join needs no path
+// lookups and no allocation after fork), and every process it forks is born inside, which is
+// what makes containment exact. The runner reads its members, kills them all at once
+// (cgroup.kill), reads memory.peak and cpu.stat, and removes it once it is empty.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "spawn/unique_fd.hpp"
+
+namespace runtimo::spawn {
+
+class JobCgroup {
+ public:
+  // mkdir <parent>/runtimo-job-<id>; nullopt with `error` ("mkdir <path>: <strerror>") when not.
+  static std::optional<JobCgroup> create(const std::filesystem::path &parent, std::string_view id,
+                                         std::string &error);
+
+  const std::filesystem::path &path() const { return path_; }
+  // The last component of the path: how /proc/<pid>/cgroup of a member (even a zombie) ends.
+  std::string name() const { return path_.filename().string(); }
+
+  // cgroup.procs opened for writing (O_CLOEXEC), for the child to join with write("0").
+  UniqueFd open_procs_for_join() const;
+
+  std::vector<pid_t> member_pids() const;
+  bool populated() const;  // cgroup.events "populated 1"; also true when unreadable
+  // Writes "1" to cgroup.kill (SIGKILL to every member, atomically with respect to forks);
+  // false where the kernel has no cgroup.kill (before 5.14).
+  bool kill_all() const;
+
+  std::optional<std::uint64_t> memory_peak() const;
+  std::optional<std::uint64_t> cpu_usage_usec() const;
+
+  // rmdir; only succeeds once no process is left in it. False (the directory stays) when not.
+  bool remove();
+
+ private:
+  explicit JobCgroup(std::filesystem::path path) : path_(std::move(path)) {}
+  std::filesystem::path path_;
+};
+
+}  // namespace runtimo::spawn

@@ -1,0 +1,153 @@
+// spawn/job_processes.cpp — membership scans, signalling and reaping (see the header).
+#include "spawn/job_processes.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "spawn/pidfd.hpp"
+
+#include <cerrno>
+#include <map>
+
+namespace runtimo::spawn {
+
+namespace {
+
+std::vector<ProcStat> read_all_processes(std::uint64_t since_ticks) {
+  std::vector<ProcStat> all;
+  for (const pid_t pid : list_pids()) {
+    auto stat = read_proc_stat(pid);
+    // A process that started before the main process cannot be one of its job's.
+    if (stat && stat->start_ticks >= since_ticks) all.push_back(std::move(*stat));
+  }
+  return all;
+}
+
+bool signal_exactly(const ProcStat &process, int sig) {
+  const int pidfd = open_pidfd(process.pid);
+  if (pidfd < 0) return false;
+  // The pidfd pins the process: if it is still the one scanned, the signal reaches it.
+  const auto now = read_proc_stat(process.pid);
+  bool sent = false;
+  if (now && now->start_ticks == process.start_ticks) {
+    sent = send_signal_by_pidfd(pidfd, sig) == 0;
+  }
+  ::close(pidfd);
+  return sent;
+}
+
+}  // namespace
+
+JobProcesses::JobProcesses(pid_t main_pid, std::uint64_t main_start_ticks, std::string marker,
+                           std::optional<JobCgroup> cgroup)
+    : main_pid_(main_pid),
+      main_start_ticks_(main_start_ticks),
+      marker_(std::move(marker)),
+      cgroup_(std::move(cgroup)) {}
+
+std::vector<ProcStat> JobProcesses::scan() {
+  // cgroup.procs is read before /proc is listed: a member that exits in between is then listed
+  // as a zombie and reaped below, so "no member left" never leaves a zombie behind.
+  const auto cgroup_pids = cgroup_ ? cgroup_->member_pids() : std::vector<pid_t>();
+  const auto all = read_all_processes(main_start_ticks_);
+  auto members = cgroup_ ? scan_cgroup(cgroup_pids, all) : scan_session_and_marker(all);
+  for (const auto &m : members) known_members_.insert({m.pid, m.start_ticks});
+  reap_zombies(all);
+  std::erase_if(members, [](const ProcStat &m) { return m.zombie(); });
+  return members;
+}
+
+std::vector<ProcStat> JobProcesses::scan_cgroup(const std::vector<pid_t> &cgroup_pids,
+                                                const std::vector<ProcStat> &all) {
+  std::map<pid_t, const ProcStat *> by_pid;
+  for (const auto &p : all) by_pid[p.pid] = &p;
+  std::vector<ProcStat> members;
+  for (const pid_t pid : cgroup_pids) {
+    if (auto it = by_pid.find(pid); it != by_pid.end()) {
+      members.push_back(*it->second);
+    }  // else it exited and was reaped between the two reads
+  }
+  return members;
+}
+
+bool JobProcesses::has_marker(const ProcStat &process) {
+  const Identity id{process.pid, process.start_ticks};
+  if (known_strangers_.count(id)) return false;
+  const auto found = environ_contains(process.pid, marker_);
+  if (found && !*found && !process.zombie()) known_strangers_.insert(id);
+  return found.value_or(false);
+}
+
+std::vector<ProcStat> JobProcesses::scan_session_and_marker(const std::vector<ProcStat> &all) {
+  std::vector<bool> member(all.size(), false);
+  std::multimap<pid_t, std::size_t> children;  // ppid -> index in all
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const auto &p = all[i];
+    children.emplace(p.ppid, i);
+    const bool main = p.pid == main_pid_ && !main_reaped_;
+    member[i] = main || known_members_.count({p.pid, p.start_ticks}) > 0 || p.sid == main_pid_ ||
+                p.pgid == main_pid_ || has_marker(p);
+  }
+  // Descendants of members, however they changed session, group or environment.
+  std::vector<std::size_t> pending;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (member[i]) pending.push_back(i);
+  }
+  while (!pending.empty()) {
+    const pid_t parent = all[pending.back()].pid;
+    pending.pop_back();
+    auto [first, last] = children.equal_range(parent);
+    for (auto it = first; it != last; ++it) {
+      if (!member[it->second]) {
+        member[it->second] = true;
+        pending.push_back(it->second);
+      }
+    }
+  }
+  std::vector<ProcStat> members;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (member[i]) members.push_back(all[i]);
+  }
+  return members;
+}
+
+void JobProcesses::reap_zombies(const std::vector<ProcStat> &all) {
+  const pid_t self = ::getpid();
+  const std::string cgroup_suffix = cgroup_ ? "/" + cgroup_->name() : std::string();
+  for (const auto &p : all) {
+    if (!p.zombie() || p.ppid != self) continue;
+    if (p.pid == main_pid_ && !main_reaped_) continue;
+    bool ours = known_members_.count({p.pid, p.start_ticks}) > 0;
+    if (!ours && cgroup_) {
+      // A zombie has left cgroup.procs but still names its cgroup in /proc/<pid>/cgroup.
+      const auto path = read_cgroup2_path(p.pid);
+      ours = path && path->size() >= cgroup_suffix.size() &&
+             path->compare(path->size() - cgroup_suffix.size(), cgroup_suffix.size(),
+                           cgroup_suffix) == 0;
+    } else if (!ours) {
+      ours = p.sid == main_pid_ || p.pgid == main_pid_;
+    }
+    if (!ours) continue;
+    int status = 0;
+    while (::waitpid(p.pid, &status, WNOHANG) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+void JobProcesses::signal_all(int sig, const std::vector<ProcStat> &members) {
+  bool group_alive = false;
+  for (const auto &m : members) {
+    signal_exactly(m, sig);
+    group_alive = group_alive || m.pgid == main_pid_;
+  }
+  // A process forked after the scan is in the group still: the group signal reaches it. The
+  // group id cannot have been recycled while a scanned member still has it.
+  if (!cgroup_ && group_alive) ::kill(-main_pid_, sig);
+}
+
+void JobProcesses::kill_all(const std::vector<ProcStat> &members) {
+  if (cgroup_ && cgroup_->kill_all()) return;
+  signal_all(SIGKILL, members);
+}
+
+}  // namespace runtimo::spawn
