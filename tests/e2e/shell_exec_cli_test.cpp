@@ -209,3 +209,38 @@ BOOST_AUTO_TEST_CASE(a_declared_write_set_is_undone_exactly_and_a_later_change_i
   BOOST_TEST((listing(tree) == before));
   BOOST_TEST(journal_violations(cli.home / "wal").empty());
 }
+
+BOOST_AUTO_TEST_CASE(a_command_left_running_by_a_killed_runtime_is_ended_by_the_next_one_and_undone) {
+  Cli cli;
+  const fs::path dir = cli.dir / "w";
+  fs::create_directories(dir);
+  write_bytes(dir / "kept.txt", "before\n");
+  const auto before = listing(dir);
+  const json::object args{{"cmd", "echo changed > kept.txt; sleep 987641"}, {"shell", true}, {"cwd", dir.string()},
+                          {"writes", {dir.string()}}, {"timeout_secs", 600}};
+  LiveChild runner({cli.bin, "run", "ShellExec", json::serialize(args), "--home", cli.home.string(), "--config", cli.quiet_config.string()});
+  // The command is running once its sleep is in /proc (watched, never a guessed sleep).
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  const auto sleeping = [] { return !processes_with(": sleep 987641").empty(); };
+  while (!sleeping() && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+  BOOST_REQUIRE(sleeping());
+  ::kill(runner.pid(), SIGKILL);
+  runner.reap();
+
+  // The next runtime to open the home journals the job interrupted and ends what it left.
+  BOOST_TEST(cli({"run", "FileRead", json::serialize(json::object{{"path", (dir / "kept.txt").string()}})}).exit_code == 0);
+  BOOST_TEST(processes_with("987641").empty(), joined(processes_with("987641")));
+  std::string job;
+  for (const auto &e : cli.journal())
+    if (e.at("type") == "job.interrupted") job = std::string(e.at("job").as_string());
+  BOOST_REQUIRE(!job.empty());
+  BOOST_TEST(read_file(dir / "kept.txt") == "changed\n");
+  // What the job left is unknown (its end recorded nothing), so undo asks for --force.
+  int code = -1;
+  const auto unsure = cli.json_of({"undo", job}, &code);
+  BOOST_TEST(code == 1);
+  BOOST_TEST(std::string(unsure.at("data").at("conflicts").at(0).at("expected").as_string()).find("unknown") != std::string::npos);
+  BOOST_TEST(cli({"undo", job, "--force"}).exit_code == 0);
+  BOOST_TEST((listing(dir) == before));
+  BOOST_TEST(journal_violations(cli.home / "wal").empty());
+}

@@ -181,7 +181,8 @@ class Sleeper {
 };
 
 // Every process whose command line holds `marker` (an argument no other process uses, such as
-// `sleep 987601`), as "pid: cmdline": what a test checks was left behind.
+// `sleep 987601`), as "pid: cmdline" (the marker is looked for in that text): what a test
+// checks was left behind.
 inline std::vector<std::string> processes_with(const std::string &marker) {
   std::vector<std::string> found;
   for (const auto &e : std::filesystem::directory_iterator("/proc")) {
@@ -190,7 +191,8 @@ inline std::vector<std::string> processes_with(const std::string &marker) {
     std::string cmdline = read_file(e.path() / "cmdline");
     for (char &ch : cmdline)
       if (ch == '\0') ch = ' ';
-    if (cmdline.find(marker) != std::string::npos) found.push_back(pid + ": " + cmdline);
+    std::string entry = pid + ": " + cmdline;  // ": sleep 5" matches only a process that is sleep
+    if (entry.find(marker) != std::string::npos) found.push_back(std::move(entry));
   }
   return found;
 }

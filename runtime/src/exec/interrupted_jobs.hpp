@@ -19,7 +19,8 @@ class JournalIndex;
 
 namespace runtimo::exec {
 
-// Journals job.interrupted (durable) for every open job whose runner is gone, skipping
+// Journals job.interrupted (durable) for every open job whose runner is gone — after ending
+// what its commands left running (spawn/orphaned_commands.hpp; "ended_processes") — skipping
 // `own_runner_id`'s. Returns how many. Throws wal::JournalError when the journal cannot be
 // written.
 std::size_t journal_interrupted_jobs(wal::JournalWriter &journal, wal::JournalIndex &index,

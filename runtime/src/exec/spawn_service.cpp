@@ -46,7 +46,8 @@ void put_stream(json::object &out, const char *name, const spawn::StreamCapture 
 json::array processes_json(const std::vector<spawn::SpawnedProcess> &list) {
   json::array out;
   for (const auto &p : list)
-    out.push_back(json::object{{"pid", p.pid}, {"ppid", p.ppid}, {"comm", util::repair_utf8(p.comm)}, {"cmdline", util::repair_utf8(p.cmdline)}});
+    out.push_back(json::object{{"pid", p.pid}, {"ppid", p.ppid}, {"comm", util::repair_utf8(p.comm)},
+                               {"cmdline", util::repair_utf8(p.cmdline)}, {"running", p.running_at_end}});
   return out;
 }
 

@@ -438,7 +438,8 @@ typedef struct rt_host_api {
    *    head and tail with "\n[... N bytes omitted ...]\n" between),
    *    stdout_bytes, stderr_bytes (totals), stdout_truncated, stderr_truncated,
    *    stdout_utf8, stderr_utf8 (false when bytes were replaced),
-   *    processes: [{pid, ppid, comm, cmdline}], leftovers: [...same, still running],
+   *    processes: [{pid, ppid, comm, cmdline, running}] (every one seen; running: still
+   *    alive at the end), leftovers: [...those still running],
    *    memory_peak_bytes: int|null, cpu_ms: int|null,
    *    changes: [{path, change: "created"|"modified"|"deleted", kind}] (with writes)}.
    * A command that ran is RT_OK whatever its exit status; a command that could not start
