@@ -1,7 +1,14 @@
-// spawn/child_start.cpp — the fork and the child's side up to execve (see the header).
+// spawn/child_start.cpp — the clone (or fork) and the child's side up to execve (see the
+// header).
+//
+// The child of clone3 is a plain copy of the caller like fork's (no CLONE_VM, same stack), but
+// glibc does not know of it: no atfork handler runs and glibc's per-thread data still names
+// the parent's thread. That is harmless only because the child makes nothing but raw system
+// calls through thin wrappers (sigaction, write, setsid, dup2, fcntl, chdir, execve, _exit).
 //
 // In the child, in this order: signal dispositions back to default (the mask stays full until
-// just before exec, so no inherited handler runs in the child), join the job cgroup, setsid
+// just before exec, so no inherited handler runs in the child), join the job cgroup (only on
+// the fork fallback: a clone3 child is born in it), setsid
 // (a session and process group of its own: the runtime's terminal signals do not reach it, and
 // kill(-pgid) reaches the whole job), dup2 the pipes to 0/1/2, mark every other descriptor
 // close-on-exec (close_range), chdir, empty the signal mask, execve. Only async-signal-safe
@@ -12,14 +19,17 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <system_error>
 
-#include "spawn/unique_fd.hpp"
+#include "spawn/pidfd.hpp"
 
 namespace runtimo::spawn {
 
@@ -75,6 +85,57 @@ struct ChildArgs {
   fail_in_child(a.report_fd, ChildStep::exec);
 }
 
+// struct clone_args of <linux/sched.h> up to `cgroup` (CLONE_ARGS_SIZE_VER2); declared here
+// because that header's CLONE_* macros clash with glibc's <sched.h>.
+struct CloneArgs {
+  std::uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+      set_tid_size, cgroup;
+};
+static_assert(sizeof(CloneArgs) == 88);
+constexpr std::uint64_t kClonePidfd = 0x00001000;
+constexpr std::uint64_t kCloneIntoCgroup = 0x200000000ULL;
+
+// Set once clone3 turned out to be missing or too old for CLONE_INTO_CGROUP: fork from then on.
+std::atomic<bool> clone3_unusable{false};
+
+pid_t clone_into_cgroup(int cgroup_fd, int &pidfd) {
+#ifdef SYS_clone3
+  CloneArgs args{};
+  args.flags = kClonePidfd | kCloneIntoCgroup;
+  args.pidfd = reinterpret_cast<std::uintptr_t>(&pidfd);
+  args.exit_signal = SIGCHLD;
+  args.cgroup = static_cast<std::uint64_t>(cgroup_fd);
+  return static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+#else
+  (void)cgroup_fd;
+  (void)pidfd;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+// Makes the child (which never returns from here) in the job cgroup when there is one: by
+// clone3, else by fork with the child joining through cgroup.procs. The parent gets its pid,
+// or -1 with errno; `pidfd` is set when clone3 made one.
+pid_t create_child(ChildArgs &args, int cgroup_fd, UniqueFd &procs, int &pidfd) {
+  if (cgroup_fd >= 0 && !clone3_unusable.load(std::memory_order_relaxed)) {
+    const pid_t pid = clone_into_cgroup(cgroup_fd, pidfd);
+    if (pid == 0) run_child(args);
+    // EINVAL is also what a kernel without CLONE_INTO_CGROUP says for a cgroup it cannot use
+    // (not cached: the next cgroup may do); ENOSYS and E2BIG only mean an old kernel.
+    if (pid > 0 || (errno != ENOSYS && errno != EINVAL && errno != E2BIG)) return pid;
+    if (errno != EINVAL) clone3_unusable.store(true, std::memory_order_relaxed);
+  }
+  if (cgroup_fd >= 0) {
+    procs.reset(::openat(cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC));
+    if (!procs) return -1;
+    args.cgroup_procs_fd = procs.get();
+  }
+  const pid_t pid = ::fork();
+  if (pid == 0) run_child(args);
+  return pid;
+}
+
 }  // namespace
 
 StartedChild start_child(const ChildPlan &plan) {
@@ -90,25 +151,35 @@ StartedChild start_child(const ChildPlan &plan) {
   const int max_fd = files.rlim_cur == RLIM_INFINITY || files.rlim_cur > 65536
                          ? 65536
                          : static_cast<int>(files.rlim_cur);
-  const ChildArgs args{
-      plan.executable.c_str(), argv.data(),    envp.data(),    plan.cwd.c_str(),
-      plan.stdin_fd,           plan.stdout_fd, plan.stderr_fd, plan.cgroup_procs_fd,
-      report_write.get(),      max_fd};
+  ChildArgs args{plan.executable.c_str(), argv.data(),    envp.data(),    plan.cwd.c_str(),
+                 plan.stdin_fd,           plan.stdout_fd, plan.stderr_fd, -1,
+                 report_write.get(),      max_fd};
 
-  // Block every signal across the fork: a handler of the runtime must not run in the child
+  // Block every signal across the clone: a handler of the runtime must not run in the child
   // before its dispositions are reset; the parent's mask comes back right after.
   sigset_t all, previous;
   ::sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &previous);
-  const pid_t pid = ::fork();
-  if (pid == 0) run_child(args);
-  const int fork_errno = errno;
+  UniqueFd procs;
+  int pidfd = -1;
+  const pid_t pid = create_child(args, plan.cgroup_fd, procs, pidfd);
+  const int create_errno = errno;
   ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-  if (pid < 0) throw std::system_error(fork_errno, std::generic_category(), "spawn: fork");
+  StartedChild started;
+  if (pid < 0) {
+    // The cgroup refused the child (EACCES, EBUSY, ENOENT, ...): the caller may start it
+    // without; running out of processes or memory is the runner's own failure.
+    if (plan.cgroup_fd >= 0 && create_errno != EAGAIN && create_errno != ENOMEM) {
+      started.failure = ChildStartFailure{ChildStep::join_cgroup, create_errno};
+      return started;
+    }
+    throw std::system_error(create_errno, std::generic_category(), "spawn: fork");
+  }
 
   report_write.reset();
-  StartedChild started;
+  procs.reset();
   started.pid = pid;
+  started.pidfd.reset(pidfd >= 0 ? pidfd : open_pidfd(pid));
   ChildStartFailure failure{};
   ssize_t n;
   do {

@@ -50,8 +50,8 @@ std::optional<JobCgroup> JobCgroup::create(const std::filesystem::path &parent, 
   return JobCgroup(std::move(path));
 }
 
-UniqueFd JobCgroup::open_procs_for_join() const {
-  return UniqueFd(::open((path_ / "cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
+UniqueFd JobCgroup::open_directory() const {
+  return UniqueFd(::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 }
 
 std::vector<pid_t> JobCgroup::member_pids() const {

@@ -1,9 +1,10 @@
 // spawn/job_cgroup.hpp — JobCgroup: the cgroup v2 one job runs in,
-// <cgroup_support().parent>/runtimo-job-<id>. It is created before the fork; the child joins it
-// by writing "0" to cgroup.procs through a descriptor opened here (so the join needs no path
-// lookups and no allocation after fork), and every process it forks is born inside, which is
-// what makes containment exact. The runner reads its members, kills them all at once
-// (cgroup.kill), reads memory.peak and cpu.stat, and removes it once it is empty.
+// <cgroup_support().parent>/runtimo-job-<id>. It is created before the child; the child is
+// created inside it through a descriptor of its directory opened here (clone3
+// CLONE_INTO_CGROUP, or a fork that joins through its cgroup.procs: see child_start.hpp), and
+// every process it forks is born inside, which is what makes containment exact. The runner reads
+// its members, kills them all at once (cgroup.kill), reads memory.peak and cpu.stat, and removes it
+// once it is empty.
 #pragma once
 
 #include <sys/types.h>
@@ -29,8 +30,8 @@ class JobCgroup {
   // The last component of the path: how /proc/<pid>/cgroup of a member (even a zombie) ends.
   std::string name() const { return path_.filename().string(); }
 
-  // cgroup.procs opened for writing (O_CLOEXEC), for the child to join with write("0").
-  UniqueFd open_procs_for_join() const;
+  // The directory opened (O_RDONLY | O_DIRECTORY | O_CLOEXEC), for the child to start in it.
+  UniqueFd open_directory() const;
 
   std::vector<pid_t> member_pids() const;
   bool populated() const;  // cgroup.events "populated 1"; also true when unreadable

@@ -46,27 +46,35 @@ JobProcesses::JobProcesses(pid_t main_pid, std::uint64_t main_start_ticks, std::
       cgroup_(std::move(cgroup)) {}
 
 std::vector<ProcStat> JobProcesses::scan() {
-  // cgroup.procs is read before /proc is listed: a member that exits in between is then listed
-  // as a zombie and reaped below, so "no member left" never leaves a zombie behind.
-  const auto cgroup_pids = cgroup_ ? cgroup_->member_pids() : std::vector<pid_t>();
+  if (cgroup_) return scan_cgroup();
   const auto all = read_all_processes(main_start_ticks_);
-  auto members = cgroup_ ? scan_cgroup(cgroup_pids, all) : scan_session_and_marker(all);
+  auto members = scan_session_and_marker(all);
   for (const auto &m : members) known_members_.insert({m.pid, m.start_ticks});
-  reap_zombies(all);
+  for (const auto &p : all) reap_if_ours(p);
   std::erase_if(members, [](const ProcStat &m) { return m.zombie(); });
   return members;
 }
 
-std::vector<ProcStat> JobProcesses::scan_cgroup(const std::vector<pid_t> &cgroup_pids,
-                                                const std::vector<ProcStat> &all) {
-  std::map<pid_t, const ProcStat *> by_pid;
-  for (const auto &p : all) by_pid[p.pid] = &p;
+// The members are exactly cgroup.procs: /proc is read only for them and for the runtime's own
+// children (its zombies to reap). cgroup.procs is read first: a member that exits in between
+// is then a zombie child of ours found below and reaped, so "no member left" never leaves a
+// zombie behind.
+std::vector<ProcStat> JobProcesses::scan_cgroup() {
   std::vector<ProcStat> members;
-  for (const pid_t pid : cgroup_pids) {
-    if (auto it = by_pid.find(pid); it != by_pid.end()) {
-      members.push_back(*it->second);
-    }  // else it exited and was reaped between the two reads
+  for (const pid_t pid : cgroup_->member_pids()) {
+    if (auto stat = read_proc_stat(pid)) members.push_back(std::move(*stat));
+  }  // else it exited and was reaped since cgroup.procs was read
+  for (const auto &m : members) known_members_.insert({m.pid, m.start_ticks});
+  if (const auto children = runtime_children()) {
+    for (const pid_t pid : *children) {
+      if (pid == main_pid_ && !main_reaped_) continue;
+      const auto stat = read_proc_stat(pid);
+      if (stat && stat->start_ticks >= main_start_ticks_) reap_if_ours(*stat);
+    }
+  } else {  // no children files: find our zombies among all processes
+    for (const auto &p : read_all_processes(main_start_ticks_)) reap_if_ours(p);
   }
+  std::erase_if(members, [](const ProcStat &m) { return m.zombie(); });
   return members;
 }
 
@@ -111,26 +119,22 @@ std::vector<ProcStat> JobProcesses::scan_session_and_marker(const std::vector<Pr
   return members;
 }
 
-void JobProcesses::reap_zombies(const std::vector<ProcStat> &all) {
-  const pid_t self = ::getpid();
-  const std::string cgroup_suffix = cgroup_ ? "/" + cgroup_->name() : std::string();
-  for (const auto &p : all) {
-    if (!p.zombie() || p.ppid != self) continue;
-    if (p.pid == main_pid_ && !main_reaped_) continue;
-    bool ours = known_members_.count({p.pid, p.start_ticks}) > 0;
-    if (!ours && cgroup_) {
-      // A zombie has left cgroup.procs but still names its cgroup in /proc/<pid>/cgroup.
-      const auto path = read_cgroup2_path(p.pid);
-      ours = path && path->size() >= cgroup_suffix.size() &&
-             path->compare(path->size() - cgroup_suffix.size(), cgroup_suffix.size(),
-                           cgroup_suffix) == 0;
-    } else if (!ours) {
-      ours = p.sid == main_pid_ || p.pgid == main_pid_;
-    }
-    if (!ours) continue;
-    int status = 0;
-    while (::waitpid(p.pid, &status, WNOHANG) < 0 && errno == EINTR) {
-    }
+void JobProcesses::reap_if_ours(const ProcStat &p) {
+  if (!p.zombie() || p.ppid != ::getpid()) return;
+  if (p.pid == main_pid_ && !main_reaped_) return;
+  bool ours = known_members_.count({p.pid, p.start_ticks}) > 0;
+  if (!ours && cgroup_) {
+    // A zombie has left cgroup.procs but still names its cgroup in /proc/<pid>/cgroup.
+    const std::string suffix = "/" + cgroup_->name();
+    const auto path = read_cgroup2_path(p.pid);
+    ours = path && path->size() >= suffix.size() &&
+           path->compare(path->size() - suffix.size(), suffix.size(), suffix) == 0;
+  } else if (!ours) {
+    ours = p.sid == main_pid_ || p.pgid == main_pid_;
+  }
+  if (!ours) return;
+  int status = 0;
+  while (::waitpid(p.pid, &status, WNOHANG) < 0 && errno == EINTR) {
   }
 }
 

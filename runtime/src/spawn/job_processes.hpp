@@ -1,15 +1,16 @@
 // spawn/job_processes.hpp — JobProcesses: which processes belong to one job right now, how to
 // signal all of them, and the reaping of those that became the runtime's children.
 //
-// With a cgroup the members are its cgroup.procs. Without, a process belongs to the job when it
-// started after the main process and any of these holds: it is in the main process's session
-// or process group; its parent is a member (descendants, through /proc ppid links); its
-// environment carries RUNTIMO_SPAWN_ID=<id> (a `setsid` double fork keeps it); it was a member
-// at an earlier scan (same pid and start time). Orphans are re-parented to the runtime (a child
-// subreaper), so their zombies are ours to reap: each scan reaps the job's zombies whose parent
-// is the runtime, by pid (waitpid(pid, WNOHANG)) — never waitpid(-1), which would steal the
-// children other parts of the runtime own. The main process is left to the runner until
-// main_reaped(), since its exit status is the result.
+// With a cgroup the members are its cgroup.procs, and /proc is read only for them and for the
+// runtime's own children (/proc/self/task/*/children). Without, a process belongs to the job when
+// it started after the main process and any of these holds: it is in the main process's session or
+// process group; its parent is a member (descendants, through /proc ppid links); its environment
+// carries RUNTIMO_SPAWN_ID=<id> (a `setsid` double fork keeps it); it was a member at an earlier
+// scan (same pid and start time). Orphans are re-parented to the runtime (a child subreaper), so
+// their zombies are ours to reap: each scan reaps the job's zombies whose parent is the runtime, by
+// pid (waitpid(pid, WNOHANG)) — never waitpid(-1), which would steal the children other parts of
+// the runtime own. The main process is left to the runner until main_reaped(), since its exit
+// status is the result.
 #pragma once
 
 #include <sys/types.h>
@@ -47,10 +48,10 @@ class JobProcesses {
  private:
   using Identity = std::pair<pid_t, std::uint64_t>;  // pid, start ticks
 
-  std::vector<ProcStat> scan_cgroup(const std::vector<pid_t> &cgroup_pids,
-                                    const std::vector<ProcStat> &all);
+  std::vector<ProcStat> scan_cgroup();
   std::vector<ProcStat> scan_session_and_marker(const std::vector<ProcStat> &all);
-  void reap_zombies(const std::vector<ProcStat> &all);
+  // waitpid(pid, WNOHANG) if it is a zombie child of the runtime that belongs to the job.
+  void reap_if_ours(const ProcStat &process);
   bool has_marker(const ProcStat &process);
 
   pid_t main_pid_;

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <string_view>
 
 #include "spawn/unique_fd.hpp"
 
@@ -52,20 +53,43 @@ std::string proc_path(pid_t pid, const char *file) {
   return "/proc/" + std::to_string(pid) + "/" + file;
 }
 
+// "/proc/<pid>/<file>" into `out` without allocating: a scan reads one such file per process.
+const char *proc_file_path(char (&out)[64], pid_t pid, const char *file) {
+  char *p = out;
+  for (const char c : std::string_view("/proc/")) *p++ = c;
+  p = std::to_chars(p, out + 24, pid).ptr;
+  *p++ = '/';
+  for (const char *f = file; *f && p < out + sizeof out - 1; ++f) *p++ = *f;
+  *p = '\0';
+  return out;
+}
+
 }  // namespace
 
 std::optional<ProcStat> read_proc_stat(pid_t pid) {
-  const auto text = read_small_file(proc_path(pid, "stat"));
-  if (!text) return std::nullopt;
+  char path[64];
+  UniqueFd fd(::open(proc_file_path(path, pid, "stat"), O_RDONLY | O_CLOEXEC));
+  if (!fd) return std::nullopt;
+  // One read: the line is far below the buffer (comm is at most 64 bytes, the rest numbers),
+  // and a /proc seq file returns it whole.
+  char buffer[2048];
+  ssize_t n;
+  do {
+    n = ::read(fd.get(), buffer, sizeof buffer);
+  } while (n < 0 && errno == EINTR);
+  if (n <= 0) return std::nullopt;
+  const std::string_view text(buffer, static_cast<std::size_t>(n));
   // "pid (comm) state ppid pgrp session ..." — comm may itself hold ") ", so split at the last.
-  const auto open = text->find('(');
-  const auto close = text->rfind(')');
-  if (open == std::string::npos || close == std::string::npos || close < open) return std::nullopt;
+  const auto open = text.find('(');
+  const auto close = text.rfind(')');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
+    return std::nullopt;
+  }
   ProcStat stat;
   stat.pid = pid;
-  stat.comm = text->substr(open + 1, close - open - 1);
-  const char *p = text->data() + close + 1;
-  const char *end = text->data() + text->size();
+  stat.comm = text.substr(open + 1, close - open - 1);
+  const char *p = text.data() + close + 1;
+  const char *end = text.data() + text.size();
   // Fields after the comm, counted from 3 (state) as in proc(5); start time is field 22.
   std::uint64_t field_values[23] = {};
   for (int field = 3; field <= 22 && p < end; ++field) {
@@ -85,6 +109,34 @@ std::optional<ProcStat> read_proc_stat(pid_t pid) {
   stat.sid = static_cast<pid_t>(field_values[6]);
   stat.start_ticks = field_values[22];
   return stat;
+}
+
+std::optional<std::vector<pid_t>> runtime_children() {
+  // The children files exist only with CONFIG_PROC_CHILDREN; asked once.
+  static const bool available = ::access("/proc/thread-self/children", R_OK) == 0;
+  if (!available) return std::nullopt;
+  DIR *dir = ::opendir("/proc/self/task");
+  if (!dir) return std::nullopt;
+  std::vector<pid_t> children;
+  while (const dirent *entry = ::readdir(dir)) {
+    if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
+    // A thread that just ended is gone with its file: its children moved to another thread.
+    const auto text =
+        read_small_file(std::string("/proc/self/task/") + entry->d_name + "/children");
+    if (!text) continue;
+    const char *p = text->data();
+    const char *end = p + text->size();
+    while (p < end) {
+      while (p < end && *p == ' ') ++p;
+      pid_t pid = 0;
+      const auto [next, ec] = std::from_chars(p, end, pid);
+      if (ec != std::errc()) break;
+      children.push_back(pid);
+      p = next;
+    }
+  }
+  ::closedir(dir);
+  return children;
 }
 
 std::string read_cmdline(pid_t pid) {

@@ -1,7 +1,8 @@
 // spawn/proc_files.hpp — what the runner reads about a process from /proc: its stat line
 // (parent, process group, session, state, start time), command line, whether its environment
-// carries the job's marker, and which cgroup v2 it is in. Start times make a pid unambiguous:
-// (pid, start time) never names two processes, so a recycled pid is never taken for a job's.
+// carries the job's marker, which cgroup v2 it is in, and the runtime's own children. Start times
+// make a pid unambiguous: (pid, start time) never names two processes, so a recycled pid is never
+// taken for a job's.
 #pragma once
 
 #include <sys/types.h>
@@ -34,6 +35,10 @@ std::vector<pid_t> list_pids();
 
 // nullopt when the process is gone.
 std::optional<ProcStat> read_proc_stat(pid_t pid);
+
+// The runtime's children, zombies included, from /proc/self/task/*/children (orphans of a job
+// are re-parented to one of its threads); nullopt where the kernel has no such files.
+std::optional<std::vector<pid_t>> runtime_children();
 
 // The arguments joined by spaces ("" when gone or a kernel thread).
 std::string read_cmdline(pid_t pid);

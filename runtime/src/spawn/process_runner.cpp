@@ -13,7 +13,6 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "spawn/pidfd.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -118,7 +117,8 @@ class JobRun {
   ProcessLog log_;
   Ending ending_ = Ending::none;
   bool gave_up_ = false;
-  std::vector<char> buffer_ = std::vector<char>(kReadBufferBytes);
+  // Not zero-filled: its pages are only touched (faulted in) by a command that writes much.
+  std::unique_ptr<char[]> buffer_{new char[kReadBufferBytes]};
 };
 
 bool JobRun::start() {
@@ -167,19 +167,20 @@ bool JobRun::start_once(std::optional<JobCgroup> cgroup, bool &retry_without_cgr
   plan.stdin_fd = in.child.get();
   plan.stdout_fd = out.child.get();
   plan.stderr_fd = err.child.get();
-  UniqueFd procs;
+  UniqueFd cgroup_dir;
   if (cgroup) {
-    procs = cgroup->open_procs_for_join();
-    if (!procs) {  // as if the join failed in the child
+    cgroup_dir = cgroup->open_directory();
+    if (!cgroup_dir) {  // as if the child could not be started in it
       cgroup->remove();
       retry_without_cgroup = true;
       return false;
     }
-    plan.cgroup_procs_fd = procs.get();
+    plan.cgroup_fd = cgroup_dir.get();
   }
 
   start_time_ = Clock::now();
-  const StartedChild child = start_child(plan);
+  StartedChild child = start_child(plan);
+  cgroup_dir.reset();
   if (child.failure) {
     if (cgroup) cgroup->remove();
     retry_without_cgroup = child.failure->step == ChildStep::join_cgroup;
@@ -191,12 +192,15 @@ bool JobRun::start_once(std::optional<JobCgroup> cgroup, bool &retry_without_cgr
   result_.pid = child.pid;
   result_.containment = cgroup ? Containment::cgroup : Containment::process_group;
   deadline_ = start_time_ + request_.timeout;
+  // The first sample waits for the first tick: right after exec the command has had no time to
+  // fork, and a short command is looked at once anyway, when it exits (reap_main).
+  next_sample_ = start_time_ + kSampleInterval;
   out_.fd = std::move(out.runner);
   err_.fd = std::move(err.runner);
   stdin_fd_ = std::move(in.runner);
   if (request_.stdin_data) stdin_left_ = *request_.stdin_data;
   if (stdin_fd_ && stdin_left_.empty()) stdin_fd_.reset();
-  pidfd_.reset(open_pidfd(child.pid));  // without one (old kernel) the loop polls waitpid
+  pidfd_ = std::move(child.pidfd);  // without one (old kernel) the loop polls waitpid
 
   const auto main_stat = read_proc_stat(child.pid);
   ProcStat main_entry;  // only if /proc could not be read: the main process is listed first
@@ -277,12 +281,12 @@ void JobRun::wait_for_events(Clock::time_point now) {
 
 void JobRun::read_available(OutputStream &stream, int max_reads) {
   for (int i = 0; i < max_reads && stream.fd; ++i) {
-    const ssize_t n = ::read(stream.fd.get(), buffer_.data(), buffer_.size());
+    const ssize_t n = ::read(stream.fd.get(), buffer_.get(), kReadBufferBytes);
     if (n > 0) {
-      const std::string_view chunk(buffer_.data(), static_cast<std::size_t>(n));
+      const std::string_view chunk(buffer_.get(), static_cast<std::size_t>(n));
       stream.collector.append(chunk);
       if (request_.on_output) request_.on_output(stream.name, chunk);
-      if (static_cast<std::size_t>(n) < buffer_.size()) return;  // the pipe is empty for now
+      if (static_cast<std::size_t>(n) < kReadBufferBytes) return;  // the pipe is empty for now
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -384,10 +388,13 @@ void JobRun::finish() {
   result_.out = out_.collector.capture();
   result_.err = err_.collector.capture();
 
+  // The loop ends right after a scan made since the main process was reaped (who is left
+  // decided that it ended), except when SIGKILL did not end everything in time: look again.
+  const bool scan_again = gave_up_ || !main_reaped_;
   if (!main_reaped_) {  // SIGKILL did not end it: the reaper waits for it
     job_->main_reaped();
   }
-  members_ = job_->scan();
+  if (scan_again) members_ = job_->scan();
   result_.leftovers = log_.mark_running(members_);
   if (auto *cgroup = job_->cgroup()) {
     if (auto peak = cgroup->memory_peak()) result_.memory_peak_bytes = peak;

@@ -5,7 +5,7 @@
 // after a grace period, SIGKILL, cancellation, and every process the command started recorded.
 //
 // Containment: the command runs in a cgroup v2 of its own (<the runtime's cgroup>/runtimo-job-
-// <id>, joined by the child before exec, so no fork escapes it) when the runtime may create
+// <id>, the child created in it, so no fork escapes it) when the runtime may create
 // one — then cgroup.kill ends it and memory.peak and cpu.stat are reported; else in a new
 // session and process group, with the runtime a child subreaper (PR_SET_CHILD_SUBREAPER), and
 // the processes marked by RUNTIMO_SPAWN_ID=<id> in their environment, so a `setsid` double
