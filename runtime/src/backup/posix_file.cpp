@@ -12,11 +12,6 @@
 
 namespace runtimo::backup {
 
-void UniqueFd::reset() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-}
-
 std::optional<struct stat> stat_entry(int dir_fd, const std::string &name,
                                       const std::filesystem::path &shown) {
   struct stat st {};

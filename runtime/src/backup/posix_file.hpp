@@ -1,11 +1,13 @@
 // backup/posix_file.hpp — the few POSIX building blocks every part of the backup module uses,
 // with failures turned into BackupError messages that name the path.
 //
-// Owns: an owning file descriptor; stat of a directory entry without following it; reopening
+// Owns: stat of a directory entry without following it; reopening
 // checks (is this still the inode that was stat'ed); the sorted names of a directory; fsync;
 // nanosecond timestamps. Nothing here follows a symlink: every lookup is relative to a directory
 // descriptor with AT_SYMLINK_NOFOLLOW or O_NOFOLLOW.
 #pragma once
+
+#include "util/unique_fd.hpp"
 
 #include <sys/stat.h>
 
@@ -17,35 +19,8 @@
 
 namespace runtimo::backup {
 
-// An owned file descriptor, closed on destruction.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  ~UniqueFd() { reset(); }
-  UniqueFd(UniqueFd &&other) noexcept : fd_(other.release()) {}
-  UniqueFd &operator=(UniqueFd &&other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = other.release();
-    }
-    return *this;
-  }
-  UniqueFd(const UniqueFd &) = delete;
-  UniqueFd &operator=(const UniqueFd &) = delete;
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  int release() {
-    const int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-  void reset();
-
- private:
-  int fd_ = -1;
-};
+// An owned file descriptor, closed on destruction (util/unique_fd.hpp).
+using util::UniqueFd;
 
 // fstatat(dir_fd, name, AT_SYMLINK_NOFOLLOW): what the entry is, nullopt when it does not exist
 // (ENOENT). Other failures throw "cannot stat <shown>: ...".

@@ -19,9 +19,11 @@
 #include <string>
 #include <vector>
 
-#include "spawn/unique_fd.hpp"
+#include "util/unique_fd.hpp"
 
 namespace runtimo::spawn {
+
+using util::UniqueFd;
 
 struct ChildPlan {
   std::string executable;

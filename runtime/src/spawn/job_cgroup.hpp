@@ -16,9 +16,11 @@
 #include <string_view>
 #include <vector>
 
-#include "spawn/unique_fd.hpp"
+#include "util/unique_fd.hpp"
 
 namespace runtimo::spawn {
+
+using util::UniqueFd;
 
 class JobCgroup {
  public:

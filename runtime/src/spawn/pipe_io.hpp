@@ -9,9 +9,11 @@
 
 #include <cstddef>
 
-#include "spawn/unique_fd.hpp"
+#include "util/unique_fd.hpp"
 
 namespace runtimo::spawn {
+
+using util::UniqueFd;
 
 struct PipeEnds {
   UniqueFd runner;  // non-blocking

@@ -10,9 +10,11 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "spawn/unique_fd.hpp"
+#include "util/unique_fd.hpp"
 
 namespace runtimo::spawn {
+
+using util::UniqueFd;
 
 std::optional<std::string> read_small_file(const std::string &path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
