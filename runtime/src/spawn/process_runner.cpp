@@ -1,7 +1,8 @@
 // spawn/process_runner.cpp — run_process: one command from start to nothing left (the contract
 // is in process_runner.hpp). A JobRun starts the child (child_start), then one poll loop does
 // everything while it runs: it reads stdout and stderr, feeds stdin, notices the main process's
-// exit through its pidfd, samples the job's processes every 20 ms (job_processes), and walks
+// exit through its pidfd, samples the job's processes every 20 ms (every 100 or 250 ms after the first second;
+// job_processes), and walks
 // the ending — SIGTERM to every process, SIGKILL to those left after the grace, repeated until
 // none is found — when the deadline passes, the caller cancels, or the main process exits and
 // others remain (unless detach). Every poll timeout is cut to the next of those moments.
@@ -36,7 +37,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-constexpr auto kSampleInterval = 20ms;
+constexpr auto kSampleInterval = 20ms;  // also how often cancellation is polled
+// A long command is sampled less often after its first second: a build running for an hour
+// would otherwise cost minutes of CPU in /proc reads. Every process is still ended at the
+// deadline (cgroup.kill, or the marker scan at the end), only short-lived ones may go unlisted.
+constexpr auto kSettledAfter = 1s;
+constexpr auto kSettledInterval = 100ms;  // cgroup: reads of cgroup.procs and its members
+constexpr auto kSettledScanInterval = 250ms;  // process group: a scan of all of /proc
 // After SIGKILL a process can still take a while (uninterruptible I/O); past this it is
 // reported as a leftover and handed to the detached reaper rather than blocking the caller.
 constexpr auto kKillGiveUp = 10s;
@@ -341,7 +348,10 @@ void JobRun::reap_main(bool block) {
 void JobRun::sample() {
   members_ = job_->scan();
   for (const auto &m : members_) log_.note(m);
-  next_sample_ = Clock::now() + kSampleInterval;
+  const auto now = Clock::now();
+  next_sample_ = now + (now - start_time_ < kSettledAfter ? kSampleInterval
+                        : job_->cgroup() != nullptr   ? kSettledInterval
+                                                      : kSettledScanInterval);
   if (ending_ == Ending::terminating) {  // processes born since the SIGTERM get one too
     std::vector<ProcStat> unsignalled;
     for (const auto &m : members_) {
