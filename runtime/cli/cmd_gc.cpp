@@ -92,6 +92,7 @@ int cmd_gc(const Output &out, const std::vector<std::string> &args) {
   std::set<std::string> collected;
   for (const auto &r : report.at("removed").as_array()) collected.insert(std::string(r.at("job").as_string()));
   report["journal"] = rt->collect_journal(o, collected);
+  report["empty_cgroups_removed"] = rt->collect_job_cgroups(o.dry_run);
   if (common.json) {
     out.json(report);
   } else {
@@ -107,6 +108,8 @@ int cmd_gc(const Output &out, const std::vector<std::string> &args) {
     if (const auto &stop = j.at("stopped_at"); stop.is_object())
       journal += "; stopped at " + std::string(stop.at("segment").as_string()) + ": " + std::string(stop.at("why").as_string());
     out.line(journal);
+    if (const auto n = r.at("empty_cgroups_removed").to_number<std::uint64_t>(); n > 0)
+      out.line(std::string(o.dry_run ? "would remove " : "removed ") + std::to_string(n) + " empty job cgroup(s) of detached commands");
   }
   return Exit::ok;
 }

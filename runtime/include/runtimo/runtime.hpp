@@ -202,6 +202,9 @@ class Runtime {
   // {removed: [{segment, bytes, age_s, jobs}], removed_bytes, kept_segments, kept_bytes,
   //  stopped_at: {segment, why} | null, dry_run}
   boost::json::value collect_journal(const GcOptions &options, const std::set<std::string> &backups_collected = {});
+  // The empty job cgroups (runtimo-job-*) older than a minute that detached commands left when
+  // their runtime exited first; how many were (with dry_run: would be) removed.
+  std::size_t collect_job_cgroups(bool dry_run);
   JournalCheck verify_journal() const;
 
   // Observation without a job (what `runtimo telemetry` and `runtimo processes` print): read

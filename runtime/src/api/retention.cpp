@@ -1,9 +1,11 @@
 // api/retention.cpp — Runtime::collect_backups (`runtimo gc`): which jobs' pre-images to remove
 // from <home>/backups by age and total size, never those of young jobs or of jobs in open
-// sessions, and the gc.collected event that records what was removed.
+// sessions, and the gc.collected event that records what was removed; and the empty job
+// cgroups detached commands left behind.
 #include <runtimo/runtime.hpp>
 
 #include "backup/backup_store.hpp"
+#include "spawn/orphaned_commands.hpp"
 #include "util/ids.hpp"
 #include "wal/event_types.hpp"
 
@@ -73,6 +75,10 @@ json::value Runtime::collect_backups(const GcOptions &o) {
   }
   return json::object{{"removed", std::move(removed)}, {"removed_bytes", removed_bytes}, {"kept", kept + protected_jobs.size()},
                       {"kept_bytes", total - removed_bytes}, {"protected", std::move(protected_jobs)}, {"dry_run", o.dry_run}};
+}
+
+std::size_t Runtime::collect_job_cgroups(bool dry_run) {
+  return spawn::remove_stale_job_cgroups(std::chrono::seconds(60), dry_run);
 }
 
 }  // namespace runtimo

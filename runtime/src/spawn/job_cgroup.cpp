@@ -72,7 +72,7 @@ std::vector<pid_t> JobCgroup::member_pids() const {
 
 bool JobCgroup::populated() const {
   const auto text = read_small_file((path_ / "cgroup.events").string());
-  if (!text) return true;
+  if (!text) return ::access(path_.c_str(), F_OK) == 0;  // gone (removed by gc): nothing in it
   const auto value = keyed_value(*text, "populated");
   return !value || *value != "0";
 }

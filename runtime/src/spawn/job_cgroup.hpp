@@ -36,7 +36,7 @@ class JobCgroup {
   UniqueFd open_directory() const;
 
   std::vector<pid_t> member_pids() const;
-  bool populated() const;  // cgroup.events "populated 1"; also true when unreadable
+  bool populated() const;  // cgroup.events "populated 1"; also true when unreadable but there
   // Writes "1" to cgroup.kill (SIGKILL to every member, atomically with respect to forks);
   // false where the kernel has no cgroup.kill (before 5.14).
   bool kill_all() const;

@@ -5,11 +5,14 @@
 #include "spawn/proc_files.hpp"
 #include "spawn/process_runner.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <poll.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <string>
 #include <thread>
 #include <vector>
@@ -76,6 +79,27 @@ std::size_t end_orphaned_commands(std::string_view id) {
   } catch (...) {
     return 0;
   }
+}
+
+std::size_t remove_stale_job_cgroups(std::chrono::seconds min_age, bool dry_run) {
+  const CgroupSupport &cgroups = cgroup_support();
+  if (!cgroups.available) return 0;
+  DIR *dir = ::opendir(cgroups.parent.c_str());
+  if (dir == nullptr) return 0;
+  std::size_t removed = 0;
+  const std::time_t now = std::time(nullptr);
+  while (const dirent *e = ::readdir(dir)) {
+    const std::string name = e->d_name;
+    if (!name.starts_with("runtimo-job-")) continue;
+    const std::string path = (cgroups.parent / name).string();
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || now - st.st_mtime < min_age.count()) continue;
+    const bool empty = cgroup_members(path).empty() && read_small_file(path + "/cgroup.procs").has_value();
+    if (!empty) continue;
+    if (dry_run || ::rmdir(path.c_str()) == 0) ++removed;
+  }
+  ::closedir(dir);
+  return removed;
 }
 
 }  // namespace runtimo::spawn

@@ -5,6 +5,7 @@
 // so nothing a dead runtime started outlives it for long.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <string_view>
 
@@ -15,5 +16,11 @@ namespace runtimo::spawn {
 // until they are gone, and removes the empty cgroup. Returns how many processes were ended.
 // Never throws; a process it cannot see (another user's, with the marker cleared) is missed.
 std::size_t end_orphaned_commands(std::string_view id);
+
+// Removes the empty job cgroups (runtimo-job-*) under this runtime's cgroup parent that are older
+// than `min_age` — those a detached command left when its runtime exited before it did. rmdir
+// removes only an empty cgroup, and the age keeps a cgroup just made for a command about to
+// start. Returns how many were (or, with dry_run, would be) removed. Never throws.
+std::size_t remove_stale_job_cgroups(std::chrono::seconds min_age, bool dry_run);
 
 }  // namespace runtimo::spawn
