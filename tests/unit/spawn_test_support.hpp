@@ -21,6 +21,8 @@
 #include <thread>
 #include <vector>
 
+#include "spawn/job_cgroup.hpp"
+#include "spawn/job_processes.hpp"
 #include "spawn/process_runner.hpp"
 
 namespace runtimo::spawn::test {
@@ -85,7 +87,7 @@ inline std::optional<StateAndParent> state_of(pid_t pid) {
 inline bool has_marker(pid_t pid, const std::string &id) {
   const auto environ = read_file("/proc/" + std::to_string(pid) + "/environ");
   if (!environ) return false;
-  const std::string marker = "RUNTIMO_SPAWN_ID=" + id;
+  const std::string marker = spawn_marker(id);
   return environ->find(std::string(1, '\0') + marker + '\0') != std::string::npos ||
          environ->rfind(marker + '\0', 0) == 0;
 }
@@ -114,7 +116,7 @@ inline bool still_running(pid_t pid, const std::string &id) {
 }
 
 inline std::filesystem::path job_cgroup_path(const std::string &id) {
-  return cgroup_support().parent / ("runtimo-job-" + id);
+  return JobCgroup::of_job(cgroup_support().parent, id).path();
 }
 
 inline void check_nothing_left(const SpawnRequest &request, const SpawnResult &result) {
@@ -159,8 +161,8 @@ struct NoJobCgroupLeft {
     std::snprintf(own, sizeof own, "%08x", static_cast<unsigned>(::getpid()));
     for (const auto &entry : std::filesystem::directory_iterator(cgroup_support().parent)) {
       const auto name = entry.path().filename().string();
-      const bool ours = name.rfind("runtimo-job-", 0) == 0 && name.size() == 12 + 32 &&
-                        name.compare(12 + 16, 8, own) == 0;
+      const bool ours = name.starts_with(JobCgroup::kNamePrefix) && name.size() == JobCgroup::kNamePrefix.size() + 32 &&
+                        name.compare(JobCgroup::kNamePrefix.size() + 16, 8, own) == 0;
       BOOST_TEST(!ours, "job cgroup left behind: " << entry.path());
     }
   }

@@ -42,12 +42,12 @@ std::optional<std::string_view> keyed_value(std::string_view text, std::string_v
 
 std::optional<JobCgroup> JobCgroup::create(const std::filesystem::path &parent, std::string_view id,
                                            std::string &error) {
-  auto path = parent / ("runtimo-job-" + std::string(id));
-  if (::mkdir(path.c_str(), 0755) != 0) {
-    error = "mkdir " + path.string() + ": " + std::strerror(errno);
+  JobCgroup cgroup = of_job(parent, id);
+  if (::mkdir(cgroup.path_.c_str(), 0755) != 0) {
+    error = "mkdir " + cgroup.path_.string() + ": " + std::strerror(errno);
     return std::nullopt;
   }
-  return JobCgroup(std::move(path));
+  return cgroup;
 }
 
 UniqueFd JobCgroup::open_directory() const {

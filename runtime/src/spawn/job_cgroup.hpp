@@ -27,6 +27,13 @@ class JobCgroup {
   // mkdir <parent>/runtimo-job-<id>; nullopt with `error` ("mkdir <path>: <strerror>") when not.
   static std::optional<JobCgroup> create(const std::filesystem::path &parent, std::string_view id,
                                          std::string &error);
+  // The cgroup job `id` has or had under `parent` (nothing is made: for cleaning up after a
+  // runtime that died, see orphaned_commands.hpp).
+  static JobCgroup of_job(const std::filesystem::path &parent, std::string_view id) {
+    return JobCgroup(parent / (std::string(kNamePrefix) + std::string(id)));
+  }
+  // Every job cgroup's name is this prefix and the job id.
+  static constexpr std::string_view kNamePrefix = "runtimo-job-";
 
   const std::filesystem::path &path() const { return path_; }
   // The last component of the path: how /proc/<pid>/cgroup of a member (even a zombie) ends.

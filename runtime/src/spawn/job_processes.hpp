@@ -19,6 +19,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -26,6 +27,9 @@
 #include "spawn/proc_files.hpp"
 
 namespace runtimo::spawn {
+
+// The environment entry every process of job `id` carries ("RUNTIMO_SPAWN_ID=<id>").
+inline std::string spawn_marker(std::string_view id) { return "RUNTIMO_SPAWN_ID=" + std::string(id); }
 
 class JobProcesses {
  public:

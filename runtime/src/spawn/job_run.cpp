@@ -63,7 +63,7 @@ bool JobRun::start_once(std::optional<JobCgroup> cgroup, bool &retry_without_cgr
   plan.executable = request_.executable;
   plan.argv = request_.argv;
   plan.env = request_.env;
-  const std::string marker = "RUNTIMO_SPAWN_ID=" + request_.id;
+  const std::string marker = spawn_marker(request_.id);
   if (std::find(plan.env.begin(), plan.env.end(), marker) == plan.env.end()) {
     plan.env.push_back(marker);
   }

@@ -140,7 +140,10 @@ typedef struct rt_job rt_job;
 #define RT_CAP_DESTRUCTIVE (1u << 1)   /* may destroy state (kill, delete, overwrite) */
 #define RT_CAP_IDEMPOTENT (1u << 2)    /* running twice has the same effect as once */
 #define RT_CAP_MUTATES_FILES (1u << 3) /* writes files (declared for the operator and for undo) */
-#define RT_CAP_SPAWNS (1u << 4)        /* starts processes */
+#define RT_CAP_SPAWNS (1u << 4)        /* starts processes (rt_host_api.spawn). Its job's deadline,
+                                        * unless the caller gives one, is its integer argument
+                                        * "timeout_secs" + 10 s when it has one (the command's own
+                                        * deadline, and time to end it and report) */
 #define RT_CAP_RESCUE (1u << 5)        /* allowed while the resource guard refuses others */
 #define RT_CAP_SERIAL (1u << 6)        /* not thread-safe: the host serialises its calls */
 #define RT_CAP_KNOWN_FLAGS ((1u << 7) - 1u)
