@@ -43,7 +43,7 @@ struct FileDelete {
       "is not empty). Everything removed is kept first, so runtimo undo JOB puts it back exactly. "
       "A dry run says what would be removed and changes nothing.";
   static constexpr const char *schema = kSchema;
-  static constexpr std::uint32_t flags = RT_CAP_DESTRUCTIVE | RT_CAP_MUTATES_FILES;
+  static constexpr std::uint32_t flags = RT_CAP_DESTRUCTIVE | RT_CAP_MUTATES_FILES | RT_CAP_HOST_WRITES;
 
   static rt_status validate(Job &job, const boost::json::object &args) {
     return job.check_path(std::string(args.at("path").as_string()), kEntry, nullptr);

@@ -435,7 +435,7 @@ struct FileEdit {
       "run returns it and changes nothing); runtimo undo JOB restores the files. Protected files and paths outside "
       "the write prefixes are refused; to create a file or write binary content use FileWrite.";
   static constexpr const char *schema = kSchemaText.data();
-  static constexpr std::uint32_t flags = RT_CAP_DESTRUCTIVE | RT_CAP_MUTATES_FILES;
+  static constexpr std::uint32_t flags = RT_CAP_DESTRUCTIVE | RT_CAP_MUTATES_FILES | RT_CAP_HOST_WRITES;
 
   static rt_status validate(Job &job, const boost::json::object &args) {
     std::vector<std::string> resolved;

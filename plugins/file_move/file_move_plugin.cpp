@@ -39,7 +39,7 @@ struct FileMove {
       "existing destination is refused unless overwrite. The source and anything replaced are "
       "kept, so runtimo undo JOB moves it back exactly. A dry run changes nothing.";
   static constexpr const char *schema = kSchema;
-  static constexpr std::uint32_t flags = RT_CAP_DESTRUCTIVE | RT_CAP_MUTATES_FILES;
+  static constexpr std::uint32_t flags = RT_CAP_DESTRUCTIVE | RT_CAP_MUTATES_FILES | RT_CAP_HOST_WRITES;
 
   static rt_status validate(Job &job, const boost::json::object &args) {
     if (const rt_status st = job.check_path(std::string(args.at("from").as_string()), kEntry, nullptr); st != RT_OK)

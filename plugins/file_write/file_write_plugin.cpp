@@ -9,7 +9,9 @@
 //    fsync of the directory — so a crash leaves the old file or the new one, never a mix — and
 //    the old file's mode, owner and extended attributes are kept.
 //  * expected_sha256 refuses the write when the file changed since the agent read it (its
-//    digest is the host's, of the file as it is now).
+//    digest is the host's, of the file as it is now). Without it the file is not read before
+//    the write: sha256_before is the pre-image's (ABI 1.5 pre_image), sha256_after the host's
+//    digest of what it wrote, so the file's bytes are read once, by the copy.
 //  * A dry run changes nothing — no backup, no directory — and returns the unified diff the
 //    write would make.
 #include "text_encoding.hpp"  // plugins/shared/
@@ -190,12 +192,27 @@ rt_status dry_run(Job &job, const WriteArgs &a, const std::optional<std::string>
                               resolved + " (" + std::to_string(a.data.size()) + " bytes); nothing was changed");
 }
 
+// The digest of what the write replaced, from the job's pre-image of `resolved` (digested by
+// the host while it copied it): nullopt when the file did not exist.
+rt_status digest_before(Job &job, const std::string &resolved, std::optional<std::string> *before) {
+  boost::json::object record;
+  if (const rt_status st = job.pre_image(resolved, &record); st != RT_OK) return st;
+  const auto &was = record.at("before").as_object();
+  if (was.at("kind").as_string() == "file") *before = std::string(was.at("sha256").as_string());
+  return RT_OK;
+}
+
 rt_status execute_write(Job &job, const WriteArgs &a) {
+  // Without expected_sha256 the file is not read before the write: its digest comes with the
+  // pre-image, so a 1 GiB append reads the file once.
   std::optional<std::string> before_sha;
-  if (const rt_status st = check_expected(job, a, &before_sha); st != RT_OK) return st;
+  if (a.expected_sha256 || job.dry_run())
+    if (const rt_status st = check_expected(job, a, &before_sha); st != RT_OK) return st;
   if (job.dry_run()) return dry_run(job, a, before_sha);
   std::string resolved;
   if (const rt_status st = job.write_file(a.path, a.data, how_of(a), a.permissions, &resolved); st != RT_OK) return st;
+  if (!a.expected_sha256)
+    if (const rt_status st = digest_before(job, resolved, &before_sha); st != RT_OK) return st;
   std::string after_sha;
   if (const rt_status st = job.file_sha256(resolved, RT_ACCESS_WRITE, &after_sha); st != RT_OK) return st;
   const char *verb = !before_sha ? "Created " : a.mode == "append" ? "Appended to " : "Wrote ";
@@ -218,7 +235,7 @@ struct FileWrite {
       "file changed since you read it; a dry run returns the unified diff and changes nothing. "
       "Protected files and paths outside the write prefixes are refused.";
   static constexpr const char *schema = kSchema;
-  static constexpr std::uint32_t flags = RT_CAP_DESTRUCTIVE | RT_CAP_MUTATES_FILES;
+  static constexpr std::uint32_t flags = RT_CAP_DESTRUCTIVE | RT_CAP_MUTATES_FILES | RT_CAP_HOST_WRITES;
 
   static rt_status validate(Job &job, const boost::json::object &args) {
     const WriteArgs a = parse_args(args);

@@ -38,7 +38,7 @@ struct Undo {
       "unless force. A dry run lists what would be restored. The undo is a job too and can be "
       "undone.";
   static constexpr const char *schema = kSchema;
-  static constexpr std::uint32_t flags = RT_CAP_DESTRUCTIVE | RT_CAP_MUTATES_FILES;
+  static constexpr std::uint32_t flags = RT_CAP_DESTRUCTIVE | RT_CAP_MUTATES_FILES | RT_CAP_HOST_WRITES;
 
   static rt_status validate(Job &, const boost::json::object &) { return RT_OK; }
 

@@ -23,7 +23,7 @@ BackupStore::BackupStore(std::filesystem::path root) : root_(std::move(root)) {
 }
 
 PreImage BackupStore::take(std::string_view job, unsigned index,
-                           const std::filesystem::path &path) {
+                           const std::filesystem::path &path, KnownContent *content) {
   check_job_name(job);
   const TargetPath target = split_target(path);
   PreImage pre;
@@ -37,7 +37,8 @@ PreImage BackupStore::take(std::string_view job, unsigned index,
   const UniqueFd root = open_store_root(root_, StoreAccess::create);
   check_outside_store(parent.get(), target.name, root.get(), root_, path, "back up");
   const std::filesystem::path job_dir_path = root_ / std::string(job);
-  const UniqueFd job_dir = open_job_dir(root.get(), job, job_dir_path, StoreAccess::create);
+  // Synced below, with the copy's name in it.
+  const UniqueFd job_dir = open_job_dir(root.get(), job, job_dir_path, StoreAccess::create_unsynced);
   const std::string stored = std::to_string(index);
   if (stat_entry(job_dir.get(), stored, job_dir_path / stored)) {
     throw BackupError("cannot back up " + path.string() + ": job " + std::string(job) +
@@ -53,7 +54,7 @@ PreImage BackupStore::take(std::string_view job, unsigned index,
   options.excluded_shown = root_;
   try {
     pre.before = copy_node({parent.get(), target.name, path},
-                           {job_dir.get(), partial, job_dir_path / partial}, options);
+                           {job_dir.get(), partial, job_dir_path / partial}, options, content);
   } catch (const BackupError &) {
     // Nothing was stored: a job directory this take made (still empty) goes too, so has()
     // stays false. rmdir fails harmlessly when the job stored something before.

@@ -21,6 +21,7 @@
 // one directory must therefore not run concurrently). Every error is a BackupError.
 #pragma once
 
+#include "backup/known_digests.hpp"
 #include "backup/metadata.hpp"
 
 #include <boost/json.hpp>
@@ -68,8 +69,10 @@ class BackupStore {
   // a symlink is copied as a symlink with the same target, never followed. An absent path
   // stores nothing (stored = ""). Throws for a FIFO, socket or device (at the path or inside
   // a directory: nothing is stored then), an index the job already used, a path inside the
-  // store or a directory that contains it, and failed system calls.
-  PreImage take(std::string_view job, unsigned index, const std::filesystem::path &path);
+  // store or a directory that contains it, and failed system calls. When the path is a regular
+  // file, `content` (may be null) receives its stamp and the copy's digest state.
+  PreImage take(std::string_view job, unsigned index, const std::filesystem::path &path,
+                KnownContent *content = nullptr);
 
   // Puts `p.path` back to exactly what `p.before` says, from the copy in <root>/<job>/:
   //  - file, symlink, directory: the copy is rebuilt as .runtimo-restore-<random> in the

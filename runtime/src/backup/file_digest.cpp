@@ -4,10 +4,11 @@
 
 #include "backup/backup_error.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <vector>
 
 namespace runtimo::backup {
 
@@ -19,9 +20,10 @@ void Sha256Stream::update(std::string_view bytes) {
   SHA256_Update(&ctx_, bytes.data(), bytes.size());
 }
 
-std::string Sha256Stream::hex() {
+std::string Sha256Stream::hex() const {
   unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256_Final(md, &ctx_);
+  SHA256_CTX ended = ctx_;
+  SHA256_Final(md, &ended);
   static constexpr char digits[] = "0123456789abcdef";
   std::string out(SHA256_DIGEST_LENGTH * 2, '0');
   for (int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
@@ -31,9 +33,25 @@ std::string Sha256Stream::hex() {
   return out;
 }
 
+ReadBuffer::ReadBuffer(std::uint64_t needed)
+    : size_(static_cast<std::size_t>(std::clamp<std::uint64_t>(needed, 1, kMaxBytes))), bytes_(new char[size_]) {}
+
+int digest_fd_range(int fd, std::uint64_t from, std::uint64_t to, Sha256Stream &digest, ReadBuffer &buf) {
+  while (from < to) {
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), to - from));
+    const ssize_t n = ::pread(fd, buf.data(), want, static_cast<off_t>(from));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    if (n == 0) return EIO;
+    digest.update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+    from += static_cast<std::uint64_t>(n);
+  }
+  return 0;
+}
+
 std::string sha256_hex_of_fd(int fd, const std::filesystem::path &shown) {
-  constexpr std::size_t kBlock = 256 * 1024;
-  std::vector<char> buf(kBlock);
+  struct stat st {};
+  ReadBuffer buf(::fstat(fd, &st) == 0 ? static_cast<std::uint64_t>(st.st_size) + 1 : ReadBuffer::kMaxBytes);
   Sha256Stream digest;
   off_t offset = 0;
   for (;;) {

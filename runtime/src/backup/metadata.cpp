@@ -27,7 +27,8 @@ std::optional<Kind> kind_from_string(std::string_view text) {
   return std::nullopt;
 }
 
-Metadata inspect(const std::filesystem::path &path, const std::vector<std::filesystem::path> &skipped) {
+Metadata inspect(const std::filesystem::path &path, const std::vector<std::filesystem::path> &skipped,
+                 const KnownDigests *known) {
   const TargetPath target = split_target(path);
   const UniqueFd parent = open_parent(target.parent, MissingParents::absent);
   if (!parent.valid() || !stat_entry(parent.get(), target.name, path)) return {};
@@ -35,7 +36,7 @@ Metadata inspect(const std::filesystem::path &path, const std::vector<std::files
   const std::string prefix = path.string() + "/";
   for (const auto &s : skipped)
     if (s.string().starts_with(prefix)) relative.insert(s.string().substr(prefix.size()));
-  return describe_node({parent.get(), target.name, path}, relative.empty() ? nullptr : &relative);
+  return describe_node({parent.get(), target.name, path}, relative.empty() ? nullptr : &relative, nullptr, known);
 }
 
 }  // namespace runtimo::backup

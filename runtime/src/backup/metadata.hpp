@@ -21,6 +21,8 @@
 
 namespace runtimo::backup {
 
+class KnownDigests;  // known_digests.hpp
+
 enum class Kind { absent, file, directory, symlink };
 
 // "absent" | "file" | "directory" | "symlink".
@@ -68,7 +70,10 @@ struct Metadata {
 // `skipped`: absolute paths below `path` a directory's size and tree digest leave out, with
 // everything below them (undo judges a directory apart from the paths inside it that the same
 // job changed, since it restores those itself).
-Metadata inspect(const std::filesystem::path &path, const std::vector<std::filesystem::path> &skipped = {});
+// `known`: digests the caller already knows (known_digests.hpp); a file found there with the
+// same stamp is not read.
+Metadata inspect(const std::filesystem::path &path, const std::vector<std::filesystem::path> &skipped = {},
+                 const KnownDigests *known = nullptr);
 
 // {"kind", "mode", "uid", "gid", "mtime_ns", "size", "sha256", "links", "xattrs": [{"name",
 // "value_base64"}], and for a symlink "link_target"} — just {"kind": "absent"} for an absent

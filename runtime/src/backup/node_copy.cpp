@@ -2,6 +2,7 @@
 #include "backup/node_copy.hpp"
 
 #include "backup/content_copy.hpp"
+#include "backup/known_digests.hpp"
 #include "backup/metadata_apply.hpp"
 #include "backup/posix_file.hpp"
 #include "backup/remove_tree.hpp"
@@ -29,6 +30,8 @@ struct Walk {
   std::vector<TreeEntry> entries;
   bool made_top = false;
   const std::set<std::string> *skipped = nullptr;  // relative paths left out (describe only)
+  const KnownDigests *known = nullptr;              // digests already known (describe only)
+  KnownContent *top_content = nullptr;              // receives the top file's stamp and digest (copy only)
 };
 
 // The fields every kind takes from lstat.
@@ -83,16 +86,19 @@ Metadata visit_file(const NodeRef &src, const struct stat &st, const NodeRef *ds
   m.xattrs = read_xattrs(XattrNode::open_fd(in.get(), src.shown));
   if (dst == nullptr) {
     m.size = static_cast<std::uint64_t>(st.st_size);
-    m.sha256 = sha256_hex_of_fd(in.get(), src.shown);
+    const KnownContent *known = walk.known != nullptr ? walk.known->find(src.shown, st) : nullptr;
+    m.sha256 = known != nullptr ? known->digest.hex() : sha256_hex_of_fd(in.get(), src.shown);
   } else {
     const UniqueFd out(::openat(dst->dir_fd, dst->name.c_str(),
                                 O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!out.valid()) throw_errno("create", dst->shown, errno);
     walk.made_top = walk.made_top || top;
-    m.size = copy_content(in.get(), out.get(), src.shown, dst->shown);
+    CopiedContent copied = copy_content(in.get(), out.get(), src.shown, dst->shown);
+    m.size = copied.size;
+    m.sha256 = copied.digest.hex();
     apply_metadata(out.get(), to_apply(m, top, walk), dst->shown);
-    m.sha256 = sha256_hex_of_fd(out.get(), dst->shown);
     sync_fd(out.get(), dst->shown);
+    if (top && walk.top_content != nullptr) *walk.top_content = {ContentStamp::of(st), copied.digest};
   }
   check_unchanged(st, stat_fd(in.get(), src.shown), src.shown);
   return m;
@@ -195,14 +201,15 @@ Kind kind_of(const struct stat &st, const std::filesystem::path &shown) {
                     " (only regular files, directories and symlinks can be backed up)");
 }
 
-Metadata describe_node(const NodeRef &src, const std::set<std::string> *skipped, std::vector<TreeEntry> *entries) {
+Metadata describe_node(const NodeRef &src, const std::set<std::string> *skipped, std::vector<TreeEntry> *entries,
+                       const KnownDigests *known) {
   const CopyOptions none;
-  Walk walk{none, {}, false, skipped};
+  Walk walk{none, {}, false, skipped, known};
   return walk_top(src, nullptr, walk, entries);
 }
 
-Metadata copy_node(const NodeRef &src, const NodeRef &dst, const CopyOptions &options) {
-  Walk walk{options, {}, false};
+Metadata copy_node(const NodeRef &src, const NodeRef &dst, const CopyOptions &options, KnownContent *top_content) {
+  Walk walk{options, {}, false, nullptr, nullptr, top_content};
   try {
     return walk_top(src, &dst, walk);
   } catch (...) {

@@ -12,14 +12,16 @@
 //   - a copy is made durable: content (content_copy.hpp), then owner, mode, attributes, mtime
 //     (metadata_apply.hpp; a directory's after its entries), then fsync — of every file and
 //     every directory made; the caller fsyncs the directory it made the top node in;
-//   - digests are computed on what was copied (reading the copy back), so the Metadata
-//     returned describes exactly the bytes stored;
+//   - digests are computed on what was copied (reading the copy back, in the same pass as
+//     the copy), so the Metadata returned describes exactly the bytes stored; a description
+//     takes a file's digest from KnownDigests where its stamp says it is known;
 //   - a source that changes while it is read (size, mtime or ctime differ afterwards) is
 //     refused: "<path> changed while being read (try again)".
 // Hard links inside a directory tree are copied as separate files. The walk holds one
 // descriptor per level of depth.
 #pragma once
 
+#include "backup/known_digests.hpp"
 #include "backup/metadata.hpp"
 #include "backup/tree_digest.hpp"
 
@@ -56,13 +58,16 @@ Kind kind_of(const struct stat &st, const std::filesystem::path &shown);
 
 // What the existing entry `src` is (see inspect() in metadata.hpp); for a directory, entries
 // whose path relative to it is in `skipped` (and everything below them) are left out, and
-// `entries` (when given) receives every entry the tree digest covers.
+// `entries` (when given) receives every entry the tree digest covers; a file `known` knows (by
+// its path and stamp) is not read.
 Metadata describe_node(const NodeRef &src, const std::set<std::string> *skipped = nullptr,
-                       std::vector<TreeEntry> *entries = nullptr);
+                       std::vector<TreeEntry> *entries = nullptr, const KnownDigests *known = nullptr);
 
 // Copies the existing entry `src` to `dst`, which must not exist, and returns the source's
 // Metadata with its digests computed over the copy. On failure, what was made at `dst` is
-// removed before the error propagates.
-Metadata copy_node(const NodeRef &src, const NodeRef &dst, const CopyOptions &options = {});
+// removed before the error propagates. When the top node is a regular file, `top_content`
+// (may be null) receives the source's stamp and the copy's digest state.
+Metadata copy_node(const NodeRef &src, const NodeRef &dst, const CopyOptions &options = {},
+                   KnownContent *top_content = nullptr);
 
 }  // namespace runtimo::backup

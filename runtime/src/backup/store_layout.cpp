@@ -34,6 +34,7 @@ UniqueFd open_or_create(int at, const std::string &name, const std::filesystem::
   }
   fd = UniqueFd(::openat(at, name.c_str(), flags));
   if (!fd.valid()) throw_errno("open directory", shown, errno);
+  if (access == StoreAccess::create_unsynced) return fd;
   sync_fd(fd.get(), shown);
   const UniqueFd parent(::openat(at, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!parent.valid()) throw_errno("open directory", shown.parent_path(), errno);

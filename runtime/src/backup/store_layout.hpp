@@ -28,6 +28,9 @@ std::string partial_name(const std::string &stored);
 enum class StoreAccess {
   existing,  // an invalid descriptor when the directory does not exist
   create,    // created, mode 0700, and the directory it was made in fsynced
+  // created, mode 0700, nothing fsynced: the caller fsyncs it and the directory it was made
+  // in once it holds what it was made for (take(): one pair of syncs, not two)
+  create_unsynced,
 };
 
 // <root>, opened O_RDONLY | O_DIRECTORY | O_NOFOLLOW (the root itself must not be a symlink).

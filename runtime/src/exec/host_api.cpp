@@ -293,6 +293,7 @@ const rt_host_api kHostApi{
     &write::file_sha256,
     &undo::undo_job,
     &spawn_service::spawn,
+    &write::pre_image,
 };
 
 }  // namespace

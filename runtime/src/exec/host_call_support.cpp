@@ -2,6 +2,7 @@
 #include "exec/host_call_support.hpp"
 
 #include "log/log.hpp"
+#include "wal/journal.hpp"
 #include "policy/path_patterns.hpp"
 #include "policy/path_policy.hpp"
 #include "util/utf8.hpp"
@@ -17,6 +18,10 @@ void record_error(Job &job, rt_status status, std::string_view message, std::str
   job.error_status = (status <= RT_OK || status > RT_INTERNAL) ? RT_INTERNAL : status;
   job.error_message = std::move(m);
   job.error_hint = std::move(h);
+}
+
+void make_start_durable(Job &job) {
+  if (job.start_not_durable.exchange(false)) job.services->journal->make_durable();
 }
 
 rt_status refuse_in_validate(Job &job, const char *function) {

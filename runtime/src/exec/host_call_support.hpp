@@ -29,6 +29,10 @@ void record_error(Job &job, rt_status status, std::string_view message, std::str
 // A call that belongs to execute, made during validate: refused with the reason.
 rt_status refuse_in_validate(Job &job, const char *function);
 
+// Before a host call changes the machine for `job`: its job.started, when appended lazily
+// (RT_CAP_HOST_WRITES), is made durable first. Throws wal::JournalError.
+void make_start_durable(Job &job);
+
 // A path the policy allowed must also lie below one of the job's roots, when it has some (a
 // client's roots narrow the policy, never widen it); records the refusal.
 bool within_roots(Job &job, const std::string &resolved);

@@ -76,6 +76,9 @@ struct JobBackups {
   std::mutex mutex;  // one write-service call of a job at a time
   std::vector<backup::PreImage> taken;
   std::map<std::string, std::size_t> by_path;  // resolved path -> index in `taken`
+  // What the job's host copied or wrote, so it is not read again (file_sha256, the end's
+  // after-state). Every mutation of a path updates or forgets its entry.
+  backup::KnownDigests known;
 };
 
 // Which plugin function the job's handle is lent to. set_output and wal_event belong to
@@ -107,6 +110,9 @@ struct Job {
   std::string error_hint;
 
   JobBackups backups;
+  // Set when job.started was appended lazily (RT_CAP_HOST_WRITES): the first host call that
+  // changes the machine makes it durable first (make_start_durable in host_call_support).
+  std::atomic<bool> start_not_durable{false};
 
   // Strings returned to the plugin through rt_str stay here until the job ends.
   std::deque<std::string> arena;

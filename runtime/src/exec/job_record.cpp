@@ -76,7 +76,7 @@ void journal_rejection(const Services &services, JobResult &result) {
   }
 }
 
-JobRecord::JobRecord(const Services &services, const Job &job, const json::value &args,
+JobRecord::JobRecord(const Services &services, Job &job, const json::value &args,
                      const json::value &telemetry_before, const json::value &processes_before)
     : services_(services), job_id_(job.id), capability_(job.capability->name) {
   BoundedBody body(*services.bounds, job.id);
@@ -94,9 +94,14 @@ JobRecord::JobRecord(const Services &services, const Job &job, const json::value
   if (!telemetry_before.is_null()) body.fit("telemetry", telemetry_before, body.room() / 4);
   if (!processes_before.is_null()) body.fit("processes", processes_before, body.room() / 4);
   body.fit("args", args, body.room());
+  // Durable before the job can change anything: now, or — for a capability that changes the
+  // machine only through the host (RT_CAP_HOST_WRITES) — with the first host call that does
+  // (a job.backup, durable itself, or a spawn), so such a job pays one sync fewer.
   const bool changes_machine = !job.dry_run && (job.capability->flags & RT_CAP_READ_ONLY) == 0;
+  const bool deferred = changes_machine && (job.capability->flags & RT_CAP_HOST_WRITES) != 0;
   services.journal->append(wal::event::started, job.id, body.take(),
-                           changes_machine ? wal::Durability::durable : wal::Durability::lazy);
+                           changes_machine && !deferred ? wal::Durability::durable : wal::Durability::lazy);
+  job.start_not_durable.store(deferred);
 }
 
 JobRecord::~JobRecord() {

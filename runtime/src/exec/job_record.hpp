@@ -34,10 +34,12 @@ void journal_rejection(const Services &services, JobResult &result);
 class JobRecord {
  public:
   // Journals job.started. Durable (fdatasync) before it returns, unless the job cannot change
-  // the machine (a READ_ONLY capability or a dry run): then the terminal event's sync covers it.
+  // the machine (a READ_ONLY capability or a dry run): then the terminal event's sync covers it;
+  // or unless it changes the machine only through the host (RT_CAP_HOST_WRITES): then
+  // job.start_not_durable is set and the first host call that changes something syncs it.
   // Throws (wal::JournalError, std::invalid_argument) when it cannot be written: then the job
   // has not started and nothing else may run.
-  JobRecord(const Services &services, const Job &job, const boost::json::value &args,
+  JobRecord(const Services &services, Job &job, const boost::json::value &args,
             const boost::json::value &telemetry_before, const boost::json::value &processes_before);
   ~JobRecord();
   JobRecord(const JobRecord &) = delete;

@@ -79,6 +79,11 @@ json::object run(Job &job, const SpawnPlan &plan) {
     std::lock_guard lock(job.backups.mutex);
     for (const auto &w : plan.writes) take_pre_image(job, w);
   }
+  {
+    std::lock_guard lock(job.backups.mutex);
+    job.backups.known.distrust_all();  // a command may change any file the job knows
+  }
+  make_start_durable(job);
 
   spawn::SpawnRequest r;
   r.id = job.id;

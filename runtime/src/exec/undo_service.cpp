@@ -161,6 +161,7 @@ rt_status undo_job(rt_job *handle, rt_str target_text, uint32_t flags, rt_str *r
       for (const backup::PreImage *p : to_restore) {
         take_pre_image(*job, p->path.string());  // so this undo can be undone
         job->services->backups->restore(id, *p);
+        job->backups.known.forget(p->path);
       }
     }
     job->services->journal->append(wal::event::undone, id,

@@ -144,7 +144,7 @@ Frame serve(const Frame &request, rt_job *handle) {
     host->log(handle, static_cast<rt_log_level>(number(h, "level")), rt(part(parts, 0)));
     st = RT_OK;
   } else if (op == "backup" || op == "write_file" || op == "make_dir" || op == "remove_path" || op == "rename_path" || op == "file_sha256" ||
-             op == "undo_job" || op == "spawn") {
+             op == "undo_job" || op == "spawn" || op == "pre_image") {
     rt_str resolved{};
     const auto u32 = [&](const char *key) { return static_cast<std::uint32_t>(number(h, key)); };
     if (op == "backup") st = host->backup(handle, rt(part(parts, 0)), &resolved);
@@ -153,6 +153,7 @@ Frame serve(const Frame &request, rt_job *handle) {
     else if (op == "undo_job") st = host->undo_job(handle, rt(part(parts, 0)), u32("flags"), &resolved);
     else if (op == "spawn") st = host->spawn(handle, rt(part(parts, 0)), u32("flags"), &resolved);
     else if (op == "file_sha256") st = host->file_sha256(handle, rt(part(parts, 0)), u32("access"), &resolved);
+    else if (op == "pre_image") st = host->pre_image(handle, rt(part(parts, 0)), &resolved);
     else if (op == "remove_path") st = host->remove_path(handle, rt(part(parts, 0)), u32("flags"), &resolved);
     else st = host->rename_path(handle, rt(part(parts, 0)), rt(part(parts, 1)), u32("flags"), &resolved);
     if (st == RT_OK) reply.body.assign(view(resolved));

@@ -193,6 +193,11 @@ rt_status file_sha256(rt_job *handle, rt_str path, uint32_t access, rt_str *hex)
   return ask_for_text(handle, {{"op", "file_sha256"}, {"access", access}}, pack_parts({view(path)}), hex);
 }
 
+rt_status pre_image(rt_job *handle, rt_str path, rt_str *record_json) {
+  if (record_json == nullptr) return RT_INVALID_ARGS;
+  return ask_for_text(handle, {{"op", "pre_image"}}, pack_parts({view(path)}), record_json);
+}
+
 rt_status undo_job(rt_job *handle, rt_str target, uint32_t flags, rt_str *report) {
   if (report == nullptr) return RT_INVALID_ARGS;
   return ask_for_text(handle, {{"op", "undo_job"}, {"flags", flags}}, pack_parts({view(target)}), report);
@@ -260,6 +265,7 @@ const rt_host_api kWorkerApi{
     &file_sha256,
     &undo_job,
     &spawn,
+    &pre_image,
 };
 
 // Every process still below the worker (its children, and the orphans it adopted as a

@@ -176,9 +176,25 @@ void make_parents(Call &call, const std::string &resolved) {
   }
 }
 
+// The stamp of the open file `fd` (what the job's known digests key its content by).
+backup::ContentStamp stamp_of(int fd, const std::string &what) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw os_error("cannot look at " + what, errno);
+  return backup::ContentStamp::of(st);
+}
+
+// The content just written to `target` (stamp now, digest of `data` after `base`, the old
+// content's digest for an append) is what the job knows it holds.
+void remember_written(Job &job, const std::string &target, const backup::ContentStamp &stamp, std::string_view data,
+                      const backup::Sha256Stream &base = {}) {
+  backup::KnownContent known{stamp, base};
+  known.digest.update(data);
+  job.backups.known.remember(target, std::move(known));
+}
+
 // Replaces the file at `p` with `data` atomically, keeping the old file's mode, owner and
-// extended attributes (from its pre-image).
-void replace_file(const Parent &p, std::string_view data, const backup::Metadata &before, mode_t new_mode) {
+// extended attributes (from its pre-image); returns the new file's stamp.
+backup::ContentStamp replace_file(const Parent &p, std::string_view data, const backup::Metadata &before, mode_t new_mode) {
   const std::string target = p.path + "/" + p.name;
   const std::string temp = backup::unused_name(p.dir.get(), backup::kWritePrefix, p.path);
   const bool existed = before.kind == backup::Kind::file;
@@ -205,6 +221,7 @@ void replace_file(const Parent &p, std::string_view data, const backup::Metadata
     throw;
   }
   fsync_dir(p);
+  return stamp_of(fd.get(), target);
 }
 
 // Opens the existing regular file at `p` for appending: judged by fstatat first, opened
@@ -234,6 +251,7 @@ rt_status backup(rt_job *handle, rt_str path, rt_str *resolved) {
   return call.run([&] {
     const std::string target = call.checked(path);
     call.backed_up(target);
+    call.job().backups.known.distrust(target);  // the plugin changes it by other means now
     if (resolved != nullptr) *resolved = call.keep(target);
     return RT_OK;
   });
@@ -259,8 +277,9 @@ rt_status write_file(rt_job *handle, rt_str path, rt_str data, uint32_t how_flag
                     "pass the hard-links flag to append anyway, or overwrite it (which replaces only this name)"};
     const backup::PreImage &pre = call.backed_up(target);
     const mode_t new_mode = mode == 0 ? 0644 : static_cast<mode_t>(mode);
+    Job &job = call.job();
     if (how == RT_WRITE_REPLACE || (how == RT_WRITE_APPEND && !st)) {
-      replace_file(p, view(data), pre.before, new_mode);
+      remember_written(job, target, replace_file(p, view(data), pre.before, new_mode), view(data));
     } else if (how == RT_WRITE_CREATE_NEW) {
       backup::UniqueFd fd(::openat(p.dir.get(), p.name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, new_mode));
       if (!fd.valid()) {
@@ -270,10 +289,17 @@ rt_status write_file(rt_job *handle, rt_str path, rt_str data, uint32_t how_flag
       write_all(fd.get(), view(data), target);
       if (::fchmod(fd.get(), new_mode) != 0 || ::fsync(fd.get()) != 0) throw os_error("cannot make " + target + " durable", errno);
       fsync_dir(p);
+      remember_written(job, target, stamp_of(fd.get(), target), view(data));
     } else {
+      // The old content's digest state, when the job knows it (its pre-image, just copied),
+      // continued with the appended bytes is the new digest: the file is not read again.
+      const backup::KnownContent *old = job.backups.known.find(target, *st);
+      const std::optional<backup::Sha256Stream> base = old != nullptr ? std::optional(old->digest) : std::nullopt;
+      job.backups.known.forget(target);
       const backup::UniqueFd fd = open_for_append(p, *st);
       write_all(fd.get(), view(data), target);
       if (::fsync(fd.get()) != 0) throw os_error("cannot make " + target + " durable (fsync)", errno);
+      if (base) remember_written(job, target, stamp_of(fd.get(), target), view(data), *base);
     }
     if (resolved != nullptr) *resolved = call.keep(target);
     return RT_OK;
@@ -314,6 +340,7 @@ rt_status remove_path(rt_job *handle, rt_str path, uint32_t flags, rt_str *resol
       throw Refused{RT_FAILED, target + " is a directory that is not empty; nothing was removed",
                     "set recursive to remove it with everything in it"};
     call.backed_up(target);
+    call.job().backups.known.forget(target);
     if (is_dir) backup::remove_tree(p.dir.get(), p.name, target);
     else if (::unlinkat(p.dir.get(), p.name.c_str(), 0) != 0) throw os_error("cannot remove " + target, errno);
     fsync_dir(p);
@@ -338,6 +365,8 @@ rt_status rename_path(rt_job *handle, rt_str from, rt_str to, uint32_t flags, rt
       throw Refused{RT_FAILED, target + " already exists; nothing was moved", "set overwrite to replace it"};
     call.backed_up(source);
     call.backed_up(target);
+    call.job().backups.known.forget(source);
+    call.job().backups.known.forget(target);
     if (::renameat2(sp.dir.get(), sp.name.c_str(), tp.dir.get(), tp.name.c_str(), overwrite ? 0 : RENAME_NOREPLACE) != 0) {
       if (errno == EXDEV) throw Refused{RT_FAILED, source + " and " + target + " are on different filesystems; nothing was moved", {}};
       if (errno == EEXIST) throw Refused{RT_FAILED, target + " already exists; nothing was moved", "set overwrite to replace it"};
@@ -359,10 +388,36 @@ rt_status file_sha256(rt_job *handle, rt_str path, uint32_t access, rt_str *hex)
     if (!d.ok()) return answer(*job, d);
     const backup::UniqueFd fd(raw);
     if (!within_roots(*job, d.resolved)) return RT_DENIED;
+    struct stat st {};
+    if (::fstat(fd.get(), &st) == 0) {
+      std::lock_guard lock(job->backups.mutex);
+      if (const backup::KnownContent *known = job->backups.known.find(d.resolved, st)) {
+        *hex = job->keep(known->digest.hex());
+        return RT_OK;
+      }
+    }
     *hex = job->keep(backup::sha256_hex_of_fd(fd.get()));
     return RT_OK;
   } catch (const std::exception &e) {
     record_error(*job, RT_FAILED, std::string("file_sha256: ") + e.what(), {});
+    return RT_FAILED;
+  }
+}
+
+rt_status pre_image(rt_job *handle, rt_str path, rt_str *record_json) {
+  JobAccess job(handle);
+  if (!job || record_json == nullptr) return RT_INVALID_ARGS;
+  if (job->phase != JobPhase::execute) return refuse_in_validate(*job, "pre_image");
+  try {
+    std::string resolved;
+    if (const rt_status st = check_job_path(*job, view(path), RT_ACCESS_WRITE, resolved); st != RT_OK) return st;
+    std::lock_guard lock(job->backups.mutex);
+    const auto it = job->backups.by_path.find(resolved);
+    if (it == job->backups.by_path.end()) return RT_NOT_FOUND;
+    *record_json = job->keep(json::serialize(backup::to_json(job->backups.taken[it->second])));
+    return RT_OK;
+  } catch (const std::exception &e) {
+    record_error(*job, RT_FAILED, std::string("pre_image: ") + e.what(), {});
     return RT_FAILED;
   }
 }
@@ -373,7 +428,9 @@ const backup::PreImage &take_pre_image(Job &job, const std::string &resolved) {
   JobBackups &b = job.backups;
   if (auto it = b.by_path.find(resolved); it != b.by_path.end()) return b.taken[it->second];
   const auto index = static_cast<unsigned>(b.taken.size());
-  backup::PreImage p = job.services->backups->take(job.id, index, resolved);
+  backup::KnownContent content;
+  backup::PreImage p = job.services->backups->take(job.id, index, resolved, &content);
+  if (p.before.kind == backup::Kind::file) b.known.remember(resolved, std::move(content));
   BoundedBody body(*job.services->bounds, job.id);
   body.put("capability", json::string(job.capability->name));
   // {path (or path_base64), before, stored}: what undo reads back (backup::pre_image_from_json).
@@ -383,6 +440,7 @@ const backup::PreImage &take_pre_image(Job &job, const std::string &resolved) {
   for (auto &[key, value] : record) body.put(key, std::move(value));
   body.fit("before", std::move(before), body.room());
   job.services->journal->append(wal::event::backup, job.id, body.take(), wal::Durability::durable);
+  job.start_not_durable.store(false);  // the sync of job.backup covered job.started too
   b.by_path.emplace(resolved, b.taken.size());
   b.taken.push_back(std::move(p));
   return b.taken.back();
@@ -398,7 +456,7 @@ json::array job_mutations(Job &job) {
   for (const auto &p : job.backups.taken) {
     json::object m{{"path", p.path.string()}, {"stored", p.stored}, {"before", std::string(backup::to_string(p.before.kind))}};
     try {
-      m["after"] = backup::to_json(backup::inspect(p.path, paths));
+      m["after"] = backup::to_json(backup::inspect(p.path, paths, &job.backups.known));
     } catch (const std::exception &e) {
       m["after"] = json::object{{"error", e.what()}};
     }

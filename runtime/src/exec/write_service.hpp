@@ -26,6 +26,8 @@ rt_status remove_path(rt_job *job, rt_str path, uint32_t flags, rt_str *resolved
 rt_status rename_path(rt_job *job, rt_str from, rt_str to, uint32_t flags, rt_str *resolved);
 // Not a mutation, but the digest the write service's callers compare with (expected_sha256).
 rt_status file_sha256(rt_job *job, rt_str path, uint32_t access, rt_str *hex);
+// Not a mutation either: the job's recorded pre-image of a path (ABI 1.5).
+rt_status pre_image(rt_job *job, rt_str path, rt_str *record_json);
 }  // namespace write
 
 // The pre-image of the checked path `resolved` for `job` — the first of the job; else taken

@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <mutex>
+#include <string_view>
 
 namespace runtimo::policy {
 namespace {
@@ -54,26 +56,62 @@ const HomeFile kHomeFiles[] = {
     {".config/gcloud", {}},
 };
 
+// Whether the passwd line of /etc/nsswitch.conf names a source beyond "files" and "systemd"
+// (ldap, sss, nis, winbind, compat, ...): then only NSS can enumerate the users. A missing or
+// unreadable file means glibc's default, "files".
+bool passwd_needs_nss() {
+  std::FILE *f = std::fopen("/etc/nsswitch.conf", "re");
+  if (f == nullptr) return false;
+  bool needs = false;
+  char line[1024];
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    std::string_view text(line);
+    if (!text.starts_with("passwd:")) continue;
+    text.remove_prefix(7);
+    text = text.substr(0, text.find('#'));
+    std::size_t at = 0;
+    while ((at = text.find_first_not_of(" \t\r\n", at)) != std::string_view::npos) {
+      const std::size_t end = std::min(text.find_first_of(" \t\r\n", at), text.size());
+      const std::string_view word = text.substr(at, end - at);
+      // "[NOTFOUND=return]" and the like are actions, not sources.
+      if (word.front() != '[' && word != "files" && word != "systemd") needs = true;
+      at = end;
+    }
+  }
+  std::fclose(f);
+  return needs;
+}
+
+void add_home(std::vector<Home> &out, const passwd &pw) {
+  if (pw.pw_dir == nullptr || pw.pw_dir[0] != '/') return;
+  struct stat st {};
+  const bool owned = ::stat(pw.pw_dir, &st) == 0 && st.st_uid == pw.pw_uid;
+  const auto known = std::find_if(out.begin(), out.end(), [&](const Home &h) { return h.dir == pw.pw_dir; });
+  if (known == out.end())
+    out.push_back(Home{pw.pw_dir, owned});
+  else
+    known->follow_links = known->follow_links || owned;
+}
+
 }  // namespace
 
 const std::vector<Home> &passwd_homes() {
   static const std::vector<Home> homes = [] {
     std::vector<Home> out{Home{"/root", true}};
+    if (!passwd_needs_nss()) {
+      // The passwd file itself: what NSS's "files" reads, without loading NSS modules (the
+      // systemd module alone costs a socket connection per command).
+      if (std::FILE *f = std::fopen("/etc/passwd", "re")) {
+        while (const passwd *pw = ::fgetpwent(f)) add_home(out, *pw);
+        std::fclose(f);
+      }
+      return out;
+    }
     // getpwent(3) walks one process-wide cursor: serialise, although this runs once.
     static std::mutex cursor;
     const std::lock_guard<std::mutex> lock(cursor);
     ::setpwent();
-    while (const passwd *pw = ::getpwent()) {
-      if (pw->pw_dir == nullptr || pw->pw_dir[0] != '/') continue;
-      struct stat st {};
-      const bool owned = ::stat(pw->pw_dir, &st) == 0 && st.st_uid == pw->pw_uid;
-      const auto known =
-          std::find_if(out.begin(), out.end(), [&](const Home &h) { return h.dir == pw->pw_dir; });
-      if (known == out.end())
-        out.push_back(Home{pw->pw_dir, owned});
-      else
-        known->follow_links = known->follow_links || owned;
-    }
+    while (const passwd *pw = ::getpwent()) add_home(out, *pw);
     ::endpwent();
     return out;
   }();

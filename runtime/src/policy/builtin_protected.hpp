@@ -26,9 +26,12 @@
 
 namespace runtimo::policy {
 
-// Every absolute home directory of the passwd database (getpwent(3): local files and any other
-// NSS source) and /root, without duplicates; a home its user owns is followed (see Home). Read
-// once per process.
+// Every absolute home directory of the passwd database and /root, without duplicates; a home
+// its user owns is followed (see Home). Read once per process: from /etc/passwd itself when
+// nsswitch.conf's passwd sources are only "files" and "systemd" (the systemd module adds
+// root, nobody, dynamic users with no home of their own, and systemd-homed users, whose homes
+// are below /home, which the /home/* rules cover), else by getpwent(3) through every NSS
+// source (LDAP, SSSD, NIS, compat).
 const std::vector<Home> &passwd_homes();
 
 // The whole built-in set for passwd_homes(), built once per process (the first path check

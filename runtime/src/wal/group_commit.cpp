@@ -80,6 +80,11 @@ void GroupCommit::wait_durable(std::uint64_t ticket) {
   }
 }
 
+std::uint64_t GroupCommit::latest() const {
+  std::lock_guard lock(mutex_);
+  return written_;
+}
+
 std::uint64_t GroupCommit::syncs() const {
   std::lock_guard lock(mutex_);
   return syncs_;

@@ -43,6 +43,8 @@ class GroupCommit {
 
   // Returns once the line with `ticket` is durable. Throws JournalError.
   void wait_durable(std::uint64_t ticket);
+  // The ticket of the latest line written (0 before any).
+  std::uint64_t latest() const;
 
   // Throws the sticky sync failure, if any.
   void throw_if_failed();

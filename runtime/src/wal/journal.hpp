@@ -99,6 +99,11 @@ class JournalWriter {
   // from `fn`). `fn` must not call this writer's append or under_lock.
   void under_lock(const std::function<void(AppendUnderLock &)> &fn);
 
+  // Returns once every event this writer appended so far is durable (as if the last had been
+  // appended with Durability::durable): for a lazy event whose side effect comes later.
+  // Throws JournalError.
+  void make_durable();
+
   const RecoveryReport &recovery() const;
   const std::filesystem::path &dir() const;
   // The highest seq known: of the journal at open, or of this writer's last append since.

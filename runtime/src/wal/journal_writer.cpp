@@ -258,6 +258,10 @@ void JournalWriter::under_lock(const std::function<void(AppendUnderLock &)> &fn)
   fn(appender);
 }
 
+void JournalWriter::make_durable() {
+  if (impl_->needs_sync(Durability::durable)) impl_->commit.wait_durable(impl_->commit.latest());
+}
+
 const RecoveryReport &JournalWriter::recovery() const {
   return impl_->recovery;
 }

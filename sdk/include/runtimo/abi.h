@@ -1,5 +1,5 @@
 /*
- * runtimo/abi.h — the Runtimo plugin ABI, version 1 (current minor: 1.4).
+ * runtimo/abi.h — the Runtimo plugin ABI, version 1 (current minor: 1.5).
  *
  * This header is the whole contract between the Runtimo host and a capability plugin. It is
  * plain C99 so a plugin can be written in C, C++ or anything that speaks the C calling
@@ -94,7 +94,7 @@ extern "C" {
 /* ---------------------------------------------------------------- versions and export */
 
 #define RT_ABI_MAJOR 1
-#define RT_ABI_MINOR 4
+#define RT_ABI_MINOR 5
 
 /* The name of the single symbol a plugin exports. */
 #define RT_PLUGIN_ENTRY_SYMBOL "runtimo_plugin_entry"
@@ -146,7 +146,15 @@ typedef struct rt_job rt_job;
                                         * deadline, and time to end it and report) */
 #define RT_CAP_RESCUE (1u << 5)        /* allowed while the resource guard refuses others */
 #define RT_CAP_SERIAL (1u << 6)        /* not thread-safe: the host serialises its calls */
-#define RT_CAP_KNOWN_FLAGS ((1u << 7) - 1u)
+#define RT_CAP_HOST_WRITES (1u << 7)   /* ABI 1.5: changes the machine only through rt_host_api
+                                        * (write service, undo_job, spawn), each change after a
+                                        * call that announces it. The host then makes the job's
+                                        * job.started durable with the first of those calls (a
+                                        * job.backup is durable anyway) instead of before
+                                        * execute: one journal sync fewer per job. A plugin that
+                                        * sets it and changes anything by other means first
+                                        * loses that change's record in a power failure */
+#define RT_CAP_KNOWN_FLAGS ((1u << 8) - 1u)
 
 /* Access asked of the path policy. */
 #define RT_ACCESS_READ 1u
@@ -451,6 +459,17 @@ typedef struct rt_host_api {
    * backed up: the result holds {executable, argv, cwd, env_names, writes, plan:
    * true, denied: bool, deny_reason}. Output is also passed on as the job's progress while it runs. Calls: execute. */
   rt_status (*spawn)(rt_job *job, rt_str request_json, uint32_t flags, rt_str *result_json);
+
+  /* -- ABI 1.5 (check RT_HAS_FIELD before use) --------------------------------------------- */
+
+  /* What `path` (checked and resolved as the write service does) was before this job changed
+   * it: the pre-image the job recorded, as the JSON object {path, before: {kind: "file" |
+   * "directory" | "symlink" | "absent", mode, uid, gid, mtime_ns, size, sha256, links, xattrs,
+   * link_target}, stored} of its job.backup event (owned by the host, valid until the job
+   * ends). RT_NOT_FOUND, not recorded as an error, when the job has not backed the path up.
+   * For reporting what a write replaced (sha256_before) without reading the file first: the
+   * host digested the pre-image while copying it. Calls: execute. */
+  rt_status (*pre_image)(rt_job *job, rt_str path, rt_str *record_json);
 } rt_host_api;
 
 /* ---------------------------------------------------------------- the plugin side */

@@ -234,17 +234,27 @@ class Job {
     return with_resolved(host_->file_sha256(job_, to_rt(path), access, &out_), hex);
   }
 
+  // What `path` was before this job changed it (rt_host_api.pre_image, ABI 1.5): `*record`
+  // receives {path, before: {kind, mode, uid, gid, mtime_ns, size, sha256, ...}, stored};
+  // RT_NOT_FOUND when the job has not backed the path up.
+  rt_status pre_image(std::string_view path, boost::json::object *record) {
+    if (!RT_HAS_FIELD(host_, rt_host_api, pre_image))
+      return fail(RT_INTERNAL, "the host is older than ABI 1.5 and offers no pre_image",
+                  "run the plugin with a Runtimo host of ABI 1.5 or newer");
+    out_ = rt_str{};
+    const rt_status st = host_->pre_image(job_, to_rt(path), &out_);
+    if (st == RT_OK && record != nullptr && !take_object(record))
+      return fail(RT_INTERNAL, "the host's pre_image returned no JSON object");
+    return st;
+  }
+
   // Take back the job `target` (rt_host_api.undo_job): `*report` receives the host's report
   // (also when conflicts refused it).
   rt_status undo_job(std::string_view target, std::uint32_t flags, boost::json::object *report) {
     if (!has_write_service()) return older_than_1_3();
     out_ = rt_str{};
     const rt_status st = host_->undo_job(job_, to_rt(target), flags, &out_);
-    if (out_.ptr != nullptr && report != nullptr) {
-      boost::system::error_code ec;
-      boost::json::value v = boost::json::parse(from_rt(out_), ec);
-      if (!ec && v.is_object()) *report = std::move(v.as_object());
-    }
+    take_object(report);
     return st;
   }
 
@@ -257,11 +267,7 @@ class Job {
     out_ = rt_str{};
     const std::string text = boost::json::serialize(request);
     const rt_status st = host_->spawn(job_, to_rt(text), flags, &out_);
-    if (st == RT_OK && out_.ptr != nullptr && result != nullptr) {
-      boost::system::error_code ec;
-      boost::json::value v = boost::json::parse(from_rt(out_), ec);
-      if (!ec && v.is_object()) *result = std::move(v.as_object());
-    }
+    if (st == RT_OK) take_object(result);
     return st;
   }
 
@@ -286,6 +292,17 @@ class Job {
   rt_status older_than_1_1(std::string_view service) {
     return fail(RT_INTERNAL, "the host is older than ABI 1.1 and offers no " + std::string(service),
                 "run the plugin with a Runtimo host of ABI 1.1 or newer");
+  }
+
+  // The host's answer in out_, when it is a JSON object, moved into *into (may be null);
+  // whether it was one.
+  bool take_object(boost::json::object *into) {
+    if (out_.ptr == nullptr || into == nullptr) return false;
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(from_rt(out_), ec);
+    if (ec || !v.is_object()) return false;
+    *into = std::move(v.as_object());
+    return true;
   }
 
   bool has_write_service() const {
