@@ -199,3 +199,39 @@ BOOST_AUTO_TEST_CASE(an_undo_dry_run_lists_and_changes_nothing) {
   BOOST_TEST(code == 0);
   BOOST_TEST(read_file(file) == "before");
 }
+
+namespace {
+// sha256sum's digest of `p`: computed apart from the runtime.
+std::string sha256sum(const fs::path &p) {
+  const std::string cmd = "sha256sum '" + p.string() + "'";
+  std::FILE *f = ::popen(cmd.c_str(), "r");
+  BOOST_REQUIRE(f != nullptr);
+  char hex[65] = {};
+  BOOST_REQUIRE(std::fread(hex, 1, 64, f) == 64);
+  ::pclose(f);
+  return std::string(hex, 64);
+}
+}  // namespace
+
+// A file large enough for the pre-image to be digested on a second thread while it is copied
+// (40 MiB), appended to: the digests the job reports — before, from its pre-image; after, from
+// what the host wrote, without reading the file again — are the file's own, and undo, which
+// checks the stored copy against the recorded digest, gives the file back exactly.
+BOOST_AUTO_TEST_CASE(a_large_append_reports_true_digests_and_undo_restores_it) {
+  Cli cli;
+  const fs::path file = cli.dir / "big.bin";
+  std::string bytes(40u << 20, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 2654435761u) >> 13);
+  write_bytes(file, bytes);
+  const std::string before = sha256sum(file);
+  int code = -1;
+  const auto r = file_write(cli, {{"path", file.string()}, {"content", "tail\n"}, {"mode", "append"}}, &code);
+  BOOST_REQUIRE(code == 0);
+  BOOST_TEST(std::string(r.at("data").at("sha256_before").as_string()) == before);
+  const std::string after = sha256sum(file);
+  BOOST_TEST(after != before);
+  BOOST_TEST(std::string(r.at("data").at("sha256_after").as_string()) == after);
+  undo(cli, job_of(r), {}, &code);
+  BOOST_TEST(code == 0);
+  BOOST_TEST(sha256sum(file) == before);
+}
