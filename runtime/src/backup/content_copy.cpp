@@ -166,22 +166,15 @@ CopiedContent copy_content(int src, int dst, const std::filesystem::path &src_sh
   std::uint64_t offset = 0;
   bool ranged = false;
   if (expected >= kParallelFrom) {
-    BackgroundDigest background(dst, c.digest);
-    try {
-      ranged = copy_with_range(src, dst, &offset, &background, src_shown, dst_shown);
-    } catch (...) {
-      background.finish(false);
-      throw;
-    }
+    BackgroundDigest background(dst, c.digest);  // abandoned by its destructor if the copy throws
+    ranged = copy_with_range(src, dst, &offset, &background, src_shown, dst_shown);
     if (const int err = background.finish(true); err != 0) throw_errno("read", dst_shown, err);
   } else {
     ranged = copy_with_range(src, dst, &offset, nullptr, src_shown, dst_shown);
-    if (ranged) digest_copy(dst, 0, offset, c.digest, dst_shown);
+    digest_copy(dst, 0, offset, c.digest, dst_shown);
   }
-  if (!ranged) {
-    if (expected < kParallelFrom) digest_copy(dst, 0, offset, c.digest, dst_shown);
-    copy_with_read_write(src, dst, &offset, c.digest, src_shown, dst_shown);
-  }
+  // Where copy_file_range stopped (unsupported), read/write goes on, digesting as it goes.
+  if (!ranged) copy_with_read_write(src, dst, &offset, c.digest, src_shown, dst_shown);
   c.size = offset;
   return c;
 }

@@ -74,13 +74,11 @@ class OutputProgress {
 json::object run(Job &job, const SpawnPlan &plan) {
   // The write-set's pre-images (checked by plan_spawn), as the write service takes them: the
   // first of each path in the job, with a durable job.backup event before the command starts.
-  if (!plan.writes.empty()) {
-    if (job.services->backups == nullptr) throw SpawnRefusal{RT_INTERNAL, "writes: this runtime has no backup store", {}};
-    std::lock_guard lock(job.backups.mutex);
-    for (const auto &w : plan.writes) take_pre_image(job, w);
-  }
+  if (!plan.writes.empty() && job.services->backups == nullptr)
+    throw SpawnRefusal{RT_INTERNAL, "writes: this runtime has no backup store", {}};
   {
     std::lock_guard lock(job.backups.mutex);
+    for (const auto &w : plan.writes) take_pre_image(job, w);
     job.backups.known.distrust_all();  // a command may change any file the job knows
   }
   make_start_durable(job);

@@ -178,9 +178,7 @@ void make_parents(Call &call, const std::string &resolved) {
 
 // The stamp of the open file `fd` (what the job's known digests key its content by).
 backup::ContentStamp stamp_of(int fd, const std::string &what) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) throw os_error("cannot look at " + what, errno);
-  return backup::ContentStamp::of(st);
+  return backup::ContentStamp::of(backup::stat_fd(fd, what));
 }
 
 // The content just written to `target` (stamp now, digest of `data` after `base`, the old
