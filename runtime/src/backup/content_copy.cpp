@@ -2,6 +2,7 @@
 #include "backup/content_copy.hpp"
 
 #include "backup/backup_error.hpp"
+#include "backup/direct_copy.hpp"
 #include "backup/posix_file.hpp"
 
 #include <fcntl.h>
@@ -27,7 +28,7 @@ constexpr std::uint64_t kParallelFrom = 2 * kChunk;
 
 [[noreturn]] void copy_failed(const std::filesystem::path &src, const std::filesystem::path &dst,
                               int err) {
-  throw BackupError("cannot copy " + src.string() + " to " + dst.string() + ": " + errno_text(err));
+  throw_errno("copy " + src.string() + " to", dst, err);
 }
 
 // errno values by which copy_file_range says "not for these files", not "it failed".
@@ -165,6 +166,10 @@ CopiedContent copy_content(int src, int dst, const std::filesystem::path &src_sh
   const auto expected = static_cast<std::uint64_t>(stat_fd(src, src_shown).st_size);
   std::uint64_t offset = 0;
   bool ranged = false;
+  if (expected >= kParallelFrom && copy_direct(src, dst, &offset, c.digest, src_shown, dst_shown)) {
+    c.size = offset;
+    return c;
+  }
   if (expected >= kParallelFrom) {
     BackgroundDigest background(dst, c.digest);  // abandoned by its destructor if the copy throws
     ranged = copy_with_range(src, dst, &offset, &background, src_shown, dst_shown);
