@@ -7,10 +7,14 @@
 
 #include "config/settings.hpp"
 #include "embedded_config.hpp"
+#include "schema/schema_validator.hpp"
+
+#include <boost/json.hpp>
 #include "temp_dir.hpp"
 
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace config = runtimo::config;
 
@@ -22,6 +26,15 @@ BOOST_AUTO_TEST_CASE(the_embedded_default_passes_the_schema) {
   const std::string shipped =
       runtimo::test::read_file(runtimo::test::required_env("RUNTIMO_TEST_SOURCE_DIR") + "/conf/runtimo.json");
   BOOST_TEST(shipped == std::string(config::embedded::default_config));
+}
+
+// load_settings compiles the embedded config schema without the meta-schema check; this is it.
+BOOST_AUTO_TEST_CASE(the_embedded_config_schema_passes_the_meta_schema) {
+  std::vector<runtimo::schema::SchemaError> problems;
+  const auto compiled = runtimo::schema::CompiledSchema::compile(
+      boost::json::parse(config::embedded::config_schema), problems, /*meta_checked=*/false);
+  BOOST_TEST(compiled != nullptr);
+  for (const auto &p : problems) BOOST_TEST_MESSAGE(p.path + ": " + p.message);
 }
 
 BOOST_AUTO_TEST_CASE(the_defaults_apply_without_a_config_file) {
