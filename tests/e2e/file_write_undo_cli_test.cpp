@@ -105,6 +105,34 @@ BOOST_AUTO_TEST_CASE(create_new_with_parents_is_undone_by_removing_what_it_creat
   BOOST_TEST(!fs::exists(cli.dir / "a"));  // the file and both directories it created are gone
 }
 
+// Creating, replacing or removing an entry changes its directory's mtime; undo puts it back,
+// so the tree's listing (directories included) is what it was.
+BOOST_AUTO_TEST_CASE(undo_puts_back_the_mtime_of_the_directories_it_changed) {
+  Cli cli;
+  const fs::path dir = cli.dir / "tree", sub = dir / "sub", file = sub / "f.txt";
+  fs::create_directories(sub);
+  write_bytes(file, "old\n");
+  set_mtime(sub, 1000000000);
+  set_mtime(dir, 1100000000);
+  int code = -1;
+  const auto replaced = file_write(cli, {{"path", file.string()}, {"content", "new\n"}}, &code);
+  BOOST_REQUIRE(code == 0);
+  const auto created = file_write(
+      cli, {{"path", (dir / "made" / "deep" / "n.txt").string()}, {"content", "n"}, {"create_parents", true}}, &code);
+  BOOST_REQUIRE(code == 0);
+  BOOST_TEST(stat_of(sub).mtime_ns != 1000000000LL * 1000000000LL);
+  BOOST_TEST(stat_of(dir).mtime_ns != 1100000000LL * 1000000000LL);
+
+  undo(cli, job_of(created), {}, &code);
+  BOOST_TEST(code == 0);
+  undo(cli, job_of(replaced), {}, &code);
+  BOOST_TEST(code == 0);
+  BOOST_TEST(read_file(file) == "old\n");
+  BOOST_TEST(!fs::exists(dir / "made"));
+  BOOST_TEST(stat_of(sub).mtime_ns == 1000000000LL * 1000000000LL);
+  BOOST_TEST(stat_of(dir).mtime_ns == 1100000000LL * 1000000000LL);
+}
+
 BOOST_AUTO_TEST_CASE(an_append_is_undone_and_a_stale_write_is_refused) {
   Cli cli;
   const fs::path file = cli.dir / "log.txt";

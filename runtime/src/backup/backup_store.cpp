@@ -30,6 +30,7 @@ PreImage BackupStore::take(std::string_view job, unsigned index,
   pre.path = path;
   const UniqueFd parent = open_parent(target.parent, MissingParents::absent);
   if (!parent.valid()) return pre;
+  pre.parent_mtime_ns = mtime_ns(stat_fd(parent.get(), target.parent));
   const auto st = stat_entry(parent.get(), target.name, path);
   if (!st) return pre;
   kind_of(*st, path);  // a FIFO, socket or device is refused before anything is made

@@ -28,6 +28,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,12 +39,16 @@ struct PreImage {
   std::filesystem::path path;  // the absolute path that was backed up
   Metadata before;             // what it was
   std::string stored;          // its copy, relative to <root>/<job>/ ("" for absent)
+  // The mtime of the directory that held the path when it was backed up (unset when that
+  // directory did not exist): a mutation of an entry changes its directory's mtime, and
+  // restore() puts it back, so an undone tree matches its listing exactly.
+  std::optional<std::int64_t> parent_mtime_ns;
 
   bool operator==(const PreImage &) const = default;
 };
 
-// {"path", "before": to_json(Metadata), "stored"}; a path that is not UTF-8 goes in
-// "path_base64" instead.
+// {"path", "before": to_json(Metadata), "stored", "parent_mtime_ns" (when set)}; a path that is
+// not UTF-8 goes in "path_base64" instead.
 boost::json::object to_json(const PreImage &p);
 
 // to_json's inverse; throws BackupError("malformed backup pre-image: ...") when a field is
@@ -86,7 +91,8 @@ class BackupStore {
   //    gone.
   //  - absent: whatever is at the path is removed (a directory recursively, renamed aside
   //    first).
-  // The directory is fsynced at the end. Leftover .runtimo-restore-* / .runtimo-aside-* names
+  // The directory then gets back the mtime it had when the path was backed up (p.parent_mtime_ns;
+  // a process that is not the directory's owner or root leaves it) and is fsynced. Leftover .runtimo-restore-* / .runtimo-aside-* names
   // there are removed first, so restore is idempotent: re-running it after a crash at any
   // point completes it.
   void restore(std::string_view job, const PreImage &p) const;

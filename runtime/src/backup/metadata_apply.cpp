@@ -22,11 +22,11 @@ void check_chown(int rc, const Metadata &m, const std::filesystem::path &shown) 
               errno);
 }
 
-// {atime: left as it is, mtime: m's}.
-void mtime_times(const Metadata &m, struct timespec (&times)[2]) {
+// {atime: left as it is, mtime: `ns`}.
+void mtime_times(std::int64_t ns, struct timespec (&times)[2]) {
   times[0].tv_sec = 0;
   times[0].tv_nsec = UTIME_OMIT;
-  times[1] = timespec_of_ns(m.mtime_ns);
+  times[1] = timespec_of_ns(ns);
 }
 
 }  // namespace
@@ -38,8 +38,15 @@ void apply_metadata(int fd, const Metadata &m, const std::filesystem::path &show
     throw_errno("set mode of", shown, errno);
   write_xattrs(XattrNode::open_fd(fd, shown), m.xattrs);
   struct timespec times[2];
-  mtime_times(m, times);
+  mtime_times(m.mtime_ns, times);
   if (::futimens(fd, times) != 0) throw_errno("set mtime of", shown, errno);
+}
+
+void set_mtime(int fd, std::int64_t mtime_ns, const std::filesystem::path &shown) {
+  struct timespec times[2];
+  mtime_times(mtime_ns, times);
+  if (::futimens(fd, times) == 0 || (::geteuid() != 0 && (errno == EPERM || errno == EACCES))) return;
+  throw_errno("set mtime of", shown, errno);
 }
 
 void apply_link_metadata(int dir_fd, const std::string &name, const Metadata &m,
@@ -53,7 +60,7 @@ void apply_link_metadata(int dir_fd, const std::string &name, const Metadata &m,
   }
   write_xattrs(XattrNode::link(dir_fd, name, shown), m.xattrs);
   struct timespec times[2];
-  mtime_times(m, times);
+  mtime_times(m.mtime_ns, times);
   if (::utimensat(dir_fd, name.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0) {
     throw_errno("set mtime of", shown, errno);
   }

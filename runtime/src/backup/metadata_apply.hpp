@@ -20,6 +20,10 @@ namespace runtimo::backup {
 // Owner, mode, attributes and mtime of `m` onto the open file or directory `fd`.
 void apply_metadata(int fd, const Metadata &m, const std::filesystem::path &shown);
 
+// Sets only the mtime of the open file or directory `fd` (its atime is left); a process that
+// is neither root nor the owner leaves the mtime as it is.
+void set_mtime(int fd, std::int64_t mtime_ns, const std::filesystem::path &shown);
+
 // Owner, attributes and mtime of `m` onto the symlink `name` below `dir_fd` (never followed;
 // a symlink's mode cannot be changed on Linux).
 void apply_link_metadata(int dir_fd, const std::string &name, const Metadata &m,

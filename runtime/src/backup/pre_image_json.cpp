@@ -16,6 +16,7 @@ boost::json::object to_json(const PreImage &p) {
   put_bytes(o, "path", p.path.native());
   o["before"] = to_json(p.before);
   o["stored"] = p.stored;
+  if (p.parent_mtime_ns) o["parent_mtime_ns"] = *p.parent_mtime_ns;
   return o;
 }
 
@@ -28,6 +29,9 @@ PreImage pre_image_from_json(const boost::json::object &o) {
   if (!before.is_object()) malformed(kWhat, "before", "not an object");
   p.before = metadata_from_json(before.get_object());
   p.stored = get_string(o, "stored", kWhat);
+  // Journals written before 2026-12-02 evening have no parent_mtime_ns: their restores leave
+  // the directory's mtime.
+  if (o.contains("parent_mtime_ns")) p.parent_mtime_ns = get_signed(o, "parent_mtime_ns", kWhat);
   if (p.before.kind == Kind::absent) {
     if (!p.stored.empty()) malformed(kWhat, "stored", "set for an absent path");
   } else {

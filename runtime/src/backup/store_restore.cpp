@@ -8,9 +8,10 @@
 //   4. absent: remove what is at the target (a directory renamed aside first);
 //      otherwise: rebuild the stored copy as .runtimo-restore-<random> with the recorded
 //      metadata, check its digest against the pre-image, and swap it in (replace_entry.hpp);
-//   5. fsync the target's directory.
+//   5. put the directory's recorded mtime back, and fsync it.
 #include "backup/backup_store.hpp"
 
+#include "backup/metadata_apply.hpp"
 #include "backup/node_copy.hpp"
 #include "backup/remove_tree.hpp"
 #include "backup/replace_entry.hpp"
@@ -72,6 +73,7 @@ void BackupStore::restore(std::string_view job, const PreImage &p) const {
     }
     replace_entry(parent.get(), temp, target.name, target.parent);
   }
+  if (p.parent_mtime_ns) set_mtime(parent.get(), *p.parent_mtime_ns, target.parent);
   sync_fd(parent.get(), target.parent);
 }
 
