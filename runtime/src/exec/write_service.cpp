@@ -272,7 +272,7 @@ rt_status write_file(rt_job *handle, rt_str path, rt_str data, uint32_t how_flag
       throw Refused{RT_FAILED, target + " already exists; nothing was written", "use mode overwrite to replace it"};
     if (st && how == RT_WRITE_APPEND && st->st_nlink > 1 && (how_flags & RT_WRITE_HARDLINKED) == 0)
       throw Refused{RT_DENIED, target + " has " + std::to_string(st->st_nlink) + " hard links: appending in place changes every one of them",
-                    "pass the hard-links flag to append anyway, or overwrite it (which replaces only this name)"};
+                    "set allow_hardlinked (FileWrite; RT_WRITE_HARDLINKED for a plugin) to append anyway, or overwrite it (which replaces only this name)"};
     const backup::PreImage &pre = call.backed_up(target);
     const mode_t new_mode = mode == 0 ? 0644 : static_cast<mode_t>(mode);
     Job &job = call.job();
