@@ -91,9 +91,9 @@ class BackupStore {
   //    gone.
   //  - absent: whatever is at the path is removed (a directory recursively, renamed aside
   //    first).
-  // The directory then gets back the mtime it had when the path was backed up (p.parent_mtime_ns;
-  // a process that is not the directory's owner or root leaves it) and is fsynced. Leftover .runtimo-restore-* / .runtimo-aside-* names
-  // there are removed first, so restore is idempotent: re-running it after a crash at any
+  // The directory then gets back the mtime it had when the path was backed up
+  // (p.parent_mtime_ns; a process that is not the directory's owner or root leaves it) and is
+  // fsynced. Leftover .runtimo-restore-* / .runtimo-aside-* names there are removed first, so restore is idempotent: re-running it after a crash at any
   // point completes it.
   void restore(std::string_view job, const PreImage &p) const;
 

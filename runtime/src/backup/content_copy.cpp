@@ -166,11 +166,11 @@ CopiedContent copy_content(int src, int dst, const std::filesystem::path &src_sh
   const auto expected = static_cast<std::uint64_t>(stat_fd(src, src_shown).st_size);
   std::uint64_t offset = 0;
   bool ranged = false;
-  if (expected >= kParallelFrom && copy_direct(src, dst, &offset, c.digest, src_shown, dst_shown)) {
-    c.size = offset;
-    return c;
-  }
   if (expected >= kParallelFrom) {
+    if (copy_direct(src, dst, &offset, c.digest, src_shown, dst_shown)) {
+      c.size = offset;
+      return c;
+    }
     BackgroundDigest background(dst, c.digest);  // abandoned by its destructor if the copy throws
     ranged = copy_with_range(src, dst, &offset, &background, src_shown, dst_shown);
     if (const int err = background.finish(true); err != 0) throw_errno("read", dst_shown, err);

@@ -66,8 +66,8 @@ const json::value &config_schema_json() {
 }
 
 // The compiled config schema. It is the project's own, so it is not checked against the
-// draft-07 meta-schema on every start (that check cost ~3.8 M instructions, half of a small
-// command): unit_config_default checks it once.
+// draft-07 meta-schema on every start (without that check a command with a config file runs
+// 5.4 M instructions instead of 8.0 M): unit_config_default checks it once.
 const schema::CompiledSchema &config_schema() {
   static const std::shared_ptr<const schema::CompiledSchema> compiled = [] {
     std::vector<schema::SchemaError> problems;
